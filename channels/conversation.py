@@ -1,0 +1,115 @@
+"""One conversation turn, shared by every channel (web chat here, LINE in channels/line/).
+
+A channel hands over (channel, sender id, text) and gets back the replies to show. The turn
+goes to Rasa; a handoff record that Rasa's action sends is committed to the store *before*
+the replies are returned, so a resident is never told "staff will read this" about a record
+that was not written.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from starlette.concurrency import run_in_threadpool
+
+from channels.rasa_client import RasaClient, RasaUnavailable
+
+logger = logging.getLogger(__name__)
+
+RETRY_LATER = "申し訳ありません。うまく受け付けられませんでした。少し時間をおいて、もう一度送ってください。"
+RASA_DOWN = (
+    "メッセージを受け取りましたが、いま自動の案内が使えません。少し時間をおいて、もう一度送ってください。\n"
+    "命の危険があるときや、けが・急病のときは、すぐに 110(警察)か 119(救急・消防)に電話してください。"
+)
+TOO_LONG = "メッセージが長すぎます。{limit}文字以内に分けて、もう一度送ってください。"
+EMPTY = "メッセージが空でした。お困りのことを文字で送ってください。"
+
+
+@dataclass
+class Reply:
+    """One message to show the resident, with optional quick-reply button titles."""
+
+    text: str
+    quick_replies: list[str] = field(default_factory=list)
+
+
+class HandoffSink(Protocol):
+    """Where handoff records go; sync because it runs in the thread pool."""
+
+    def save_handoff(self, record: dict[str, Any], channel: str, sender_id: str) -> bool:
+        """Commit the record once (idempotent on its id); True when newly stored."""
+
+
+class HandoffRejected(ValueError):
+    """The handoff payload from the dialogue does not match the contract §6 schema."""
+
+
+class Conversations:
+    """Runs turns for every channel against Rasa and the handoff store."""
+
+    def __init__(self, rasa: RasaClient, sink: HandoffSink, max_text_chars: int = 2000) -> None:
+        self.rasa = rasa
+        self.sink = sink
+        self.max_text_chars = max_text_chars
+
+    async def handle(self, channel: str, sender_id: str, text: str) -> list[Reply]:
+        """Forward one resident message and return what to show; never raises for Rasa or store faults."""
+        text = text.strip()
+        if not text:
+            return [Reply(EMPTY)]
+        if len(text) > self.max_text_chars:
+            return [Reply(TOO_LONG.format(limit=self.max_text_chars))]
+        sender = f"{channel}:{sender_id}"
+        try:
+            messages = await self.rasa.send_message(sender, text)
+        except RasaUnavailable as exc:
+            logger.warning("rasa unavailable for channel=%s: %s", channel, exc.reason)
+            return [Reply(RASA_DOWN)]
+        if not await self._store_handoffs(messages, channel, sender_id):
+            return [Reply(RETRY_LATER)]
+        return replies_from(messages)
+
+    async def _store_handoffs(self, messages: list[dict[str, Any]], channel: str, sender_id: str) -> bool:
+        """Commit every handoff payload of the turn; False when any could not be stored."""
+        for record in handoff_payloads(messages):
+            try:
+                created = await run_in_threadpool(self.sink.save_handoff, record, channel, sender_id)
+            except HandoffRejected as exc:
+                logger.error("handoff payload rejected id=%s: %s", _record_id(record), exc)
+                return False
+            except Exception:  # noqa: BLE001 - any store fault must become a polite reply, not a 500
+                logger.exception("handoff store failed id=%s", _record_id(record))
+                return False
+            logger.info("handoff id=%s channel=%s %s", _record_id(record), channel,
+                        "stored" if created else "already stored")
+        return True
+
+
+def handoff_payloads(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The `custom.handoff` records among Rasa's REST replies."""
+    found = []
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
+            found.append(custom["handoff"])
+    return found
+
+
+def replies_from(messages: list[dict[str, Any]]) -> list[Reply]:
+    """Text replies in order; button titles become quick replies of the message they belong to."""
+    replies: list[Reply] = []
+    for message in messages:
+        text = message.get("text")
+        titles = [str(b["title"]) for b in message.get("buttons") or [] if isinstance(b, dict) and b.get("title")]
+        if isinstance(text, str) and text:
+            replies.append(Reply(text, titles))
+        elif titles and replies:
+            replies[-1].quick_replies.extend(titles)
+    return replies
+
+
+def _record_id(record: dict[str, Any]) -> str:
+    """The record id for logs (never any resident text)."""
+    value = record.get("id")
+    return value if isinstance(value, str) and len(value) <= 64 else "?"

@@ -1,0 +1,1 @@
+"""The gateway's durable store: handoffs, staff accounts, audit log, LINE dedup and outbox."""
