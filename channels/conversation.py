@@ -5,6 +5,7 @@ goes to Rasa; a handoff record that Rasa's action sends is committed to the stor
 the replies are returned, so a resident is never told "staff will read this" about a record
 that was not written.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,6 +15,7 @@ from typing import Any, Protocol
 from starlette.concurrency import run_in_threadpool
 
 from channels.rasa_client import RasaClient, RasaUnavailable
+from channels.store.handoffs import InvalidHandoff, sender_key
 
 logger = logging.getLogger(__name__)
 
@@ -41,17 +43,16 @@ class HandoffSink(Protocol):
         """Commit the record once (idempotent on its id); True when newly stored."""
 
 
-class HandoffRejected(ValueError):
-    """The handoff payload from the dialogue does not match the contract §6 schema."""
-
-
 class Conversations:
     """Runs turns for every channel against Rasa and the handoff store."""
 
-    def __init__(self, rasa: RasaClient, sink: HandoffSink, max_text_chars: int = 2000) -> None:
+    def __init__(
+        self, rasa: RasaClient, sink: HandoffSink, max_text_chars: int = 2000, hash_key: bytes | None = None
+    ) -> None:
         self.rasa = rasa
         self.sink = sink
         self.max_text_chars = max_text_chars
+        self.hash_key = hash_key
 
     async def handle(self, channel: str, sender_id: str, text: str) -> list[Reply]:
         """Forward one resident message and return what to show; never raises for Rasa or store faults."""
@@ -60,7 +61,7 @@ class Conversations:
             return [Reply(EMPTY)]
         if len(text) > self.max_text_chars:
             return [Reply(TOO_LONG.format(limit=self.max_text_chars))]
-        sender = f"{channel}:{sender_id}"
+        sender = self._rasa_sender(channel, sender_id)
         try:
             messages = await self.rasa.send_message(sender, text)
         except RasaUnavailable as exc:
@@ -70,19 +71,29 @@ class Conversations:
             return [Reply(RETRY_LATER)]
         return replies_from(messages)
 
+    def _rasa_sender(self, channel: str, sender_id: str) -> str:
+        """The id Rasa sees: a keyed hash, so no LINE userId or web session id sits in its tracker."""
+        if self.hash_key is None:
+            return f"{channel}:{sender_id}"
+        return f"{channel}-{sender_key(self.hash_key, channel, sender_id)[:40]}"
+
     async def _store_handoffs(self, messages: list[dict[str, Any]], channel: str, sender_id: str) -> bool:
         """Commit every handoff payload of the turn; False when any could not be stored."""
         for record in handoff_payloads(messages):
             try:
                 created = await run_in_threadpool(self.sink.save_handoff, record, channel, sender_id)
-            except HandoffRejected as exc:
+            except InvalidHandoff as exc:
                 logger.error("handoff payload rejected id=%s: %s", _record_id(record), exc)
                 return False
-            except Exception:  # noqa: BLE001 - any store fault must become a polite reply, not a 500
+            except Exception:
                 logger.exception("handoff store failed id=%s", _record_id(record))
                 return False
-            logger.info("handoff id=%s channel=%s %s", _record_id(record), channel,
-                        "stored" if created else "already stored")
+            logger.info(
+                "handoff id=%s channel=%s %s",
+                _record_id(record),
+                channel,
+                "stored" if created else "already stored",
+            )
         return True
 
 
@@ -101,7 +112,9 @@ def replies_from(messages: list[dict[str, Any]]) -> list[Reply]:
     replies: list[Reply] = []
     for message in messages:
         text = message.get("text")
-        titles = [str(b["title"]) for b in message.get("buttons") or [] if isinstance(b, dict) and b.get("title")]
+        titles = [
+            str(b["title"]) for b in message.get("buttons") or [] if isinstance(b, dict) and b.get("title")
+        ]
         if isinstance(text, str) and text:
             replies.append(Reply(text, titles))
         elif titles and replies:

@@ -2,6 +2,7 @@
 
 The gateway never imports the NLU; it reaches Rasa over HTTP only (docs/architecture.md).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,12 +21,18 @@ class RasaUnavailable(RuntimeError):
 class RasaClient:
     """Thin wrapper over one shared httpx.AsyncClient with explicit timeouts."""
 
-    def __init__(self, base_url: str, token: str | None = None, timeout: float = 15.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout: float = 15.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._client = httpx.AsyncClient(
-            base_url=self.base_url, transport=transport,
+            base_url=self.base_url,
+            transport=transport,
             timeout=httpx.Timeout(timeout, connect=3.0),
         )
 

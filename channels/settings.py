@@ -4,6 +4,7 @@ Secrets have no defaults in production: with APP_ENV=production a missing SESSIO
 stops the start-up. In development a per-process secret is generated (sessions and sender
 hashes then change at every restart, which is why it warns).
 """
+
 from __future__ import annotations
 
 import logging
@@ -70,7 +71,9 @@ class Settings:
             rasa_timeout=float(env.get("RASA_TIMEOUT") or 15.0),
             session_secret=_session_secret(env, app_env),
             hash_key=env.get("HASH_KEY") or None,
-            staff_api_tokens=tuple(t.strip() for t in env.get("STAFF_API_TOKENS", "").split(",") if t.strip()),
+            staff_api_tokens=tuple(
+                t.strip() for t in env.get("STAFF_API_TOKENS", "").split(",") if t.strip()
+            ),
             municipality=env.get("MUNICIPALITY") or "gifu",
             max_text_chars=_int(env, "MAX_TEXT_CHARS", 2000),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", 64 * 1024),

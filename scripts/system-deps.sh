@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: chromium (browser tests) and PostgreSQL (store tests).
+# Debian packages the tests need: chromium and a Japanese font (browser tests, screenshots)
+# and PostgreSQL (store tests).
 # Installs only what is missing, and only as root (a developer without root installs them
 # once with sudo: `sudo apt-get install -y chromium postgresql`).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
+[ -d /usr/share/fonts/opentype/ipafont-gothic ] || missing+=(fonts-ipafont-gothic)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing Debian packages: ${missing[*]} — install them with: sudo apt-get install -y ${missing[*]}" >&2

@@ -1,4 +1,5 @@
 """Append-only audit log of staff actions (reliability P5). Ids and action names only."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -1,4 +1,5 @@
 """Engine and short sync sessions. Callers in async code run these in the thread pool."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -70,7 +71,7 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - health check reports, never raises
+        except Exception:
             return False
         return True
 

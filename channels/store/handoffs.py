@@ -2,6 +2,7 @@
 
 All functions are sync and take a short Session; async callers use the thread pool.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,11 +49,19 @@ def save_handoff(session: Session, record: HandoffRecord, key: str) -> bool:
     if session.get(Handoff, record.id) is not None:
         return False
     now = utcnow()
-    session.add(Handoff(
-        id=record.id, created_at=record.created_at, channel=record.channel, sender_key=key,
-        status="new", crisis_level=record.crisis.level, record=record.model_dump(mode="json"),
-        updated_at=now, updated_by=None,
-    ))
+    session.add(
+        Handoff(
+            id=record.id,
+            created_at=record.created_at,
+            channel=record.channel,
+            sender_key=key,
+            status="new",
+            crisis_level=record.crisis.level,
+            record=record.model_dump(mode="json"),
+            updated_at=now,
+            updated_by=None,
+        )
+    )
     try:
         session.commit()
     except IntegrityError:
@@ -87,8 +96,15 @@ def change_status(session: Session, handoff_id: str, to_status: str, by: str) ->
     if to_status not in STATUS_FLOW.get(handoff.status, ()):
         raise StatusConflict(f"{handoff.status} → {to_status}")
     now = utcnow()
-    session.add(HandoffStatusChange(handoff_id=handoff.id, from_status=handoff.status,
-                                    to_status=to_status, changed_by=by, changed_at=now))
+    session.add(
+        HandoffStatusChange(
+            handoff_id=handoff.id,
+            from_status=handoff.status,
+            to_status=to_status,
+            changed_by=by,
+            changed_at=now,
+        )
+    )
     handoff.status = to_status
     handoff.updated_at = now
     handoff.updated_by = by
@@ -98,6 +114,9 @@ def change_status(session: Session, handoff_id: str, to_status: str, by: str) ->
 
 def status_history(session: Session, handoff_id: str) -> Sequence[HandoffStatusChange]:
     """Status changes of one handoff, oldest first."""
-    stmt = (select(HandoffStatusChange).where(HandoffStatusChange.handoff_id == handoff_id)
-            .order_by(HandoffStatusChange.changed_at, HandoffStatusChange.id))
+    stmt = (
+        select(HandoffStatusChange)
+        .where(HandoffStatusChange.handoff_id == handoff_id)
+        .order_by(HandoffStatusChange.changed_at, HandoffStatusChange.id)
+    )
     return session.scalars(stmt).all()

@@ -1,4 +1,5 @@
 """SQLAlchemy 2 table models. One initial migration creates all of them (migrations/versions)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -79,6 +80,18 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     display_name: Mapped[str] = mapped_column(String(128), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class StaffSession(Base):
+    """A server-side staff session; only a hash of the cookie value is stored."""
+
+    __tablename__ = "staff_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
 class AuditLog(Base):

@@ -2,6 +2,7 @@
 
 Codes come from knowledge/codes.py so the gateway and the dialogue agree on one list.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Staff accounts: salted scrypt password hashes, constant-time verification."""
+
 from __future__ import annotations
 
 import base64
@@ -18,6 +19,10 @@ class AccountExists(ValueError):
     """A staff account with that username already exists."""
 
 
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
 def hash_password(password: str) -> str:
     """scrypt$N$r$p$salt$hash, all parameters kept so they can be raised later."""
     salt = secrets.token_bytes(16)
@@ -32,8 +37,9 @@ def verify_password(password: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt),
-                                n=int(n), r=int(r), p=int(p), dklen=len(expected))
+        actual = hashlib.scrypt(
+            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -47,8 +53,12 @@ def create(session: Session, username: str, password: str, display_name: str) ->
     """Create an account; AccountExists when the username is taken."""
     if session.scalar(select(StaffUser).where(StaffUser.username == username)) is not None:
         raise AccountExists(username)
-    user = StaffUser(username=username, password_hash=hash_password(password),
-                     display_name=display_name, created_at=utcnow())
+    user = StaffUser(
+        username=username,
+        password_hash=hash_password(password),
+        display_name=display_name,
+        created_at=utcnow(),
+    )
     session.add(user)
     session.commit()
     return user
@@ -77,6 +87,3 @@ def get_by_username(session: Session, username: str) -> StaffUser | None:
     """Look up an account by username."""
     return session.scalar(select(StaffUser).where(StaffUser.username == username))
 
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")

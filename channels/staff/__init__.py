@@ -1,0 +1,1 @@
+"""Staff side of the gateway: console, handoff API, exports, accounts command."""

@@ -1,0 +1,106 @@
+// Web chat: one random session id per tab (sessionStorage, never in a URL); POST /api/chat.
+"use strict";
+
+(function () {
+  const KEY = "intake-session-id";
+  const log = document.getElementById("log");
+  const quick = document.getElementById("quick");
+  const form = document.getElementById("send-form");
+  const input = document.getElementById("text");
+  const sendButton = document.getElementById("send");
+  const status = document.getElementById("status");
+
+  function newSessionId() {
+    const bytes = new Uint8Array(32);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function sessionId() {
+    let id = sessionStorage.getItem(KEY);
+    if (!id || !/^[A-Za-z0-9_-]{16,128}$/.test(id)) {
+      id = newSessionId();
+      sessionStorage.setItem(KEY, id);
+    }
+    return id;
+  }
+
+  function addMessage(who, text) {
+    const item = document.createElement("li");
+    item.className = "msg msg-" + who;
+    const label = document.createElement("span");
+    label.className = "visually-hidden";
+    label.textContent = who === "user" ? "あなた:" : "案内:";
+    const body = document.createElement("span");
+    body.className = "msg-text";
+    body.textContent = text; // textContent: resident and bot text are never parsed as HTML
+    item.append(label, body);
+    log.appendChild(item);
+    item.scrollIntoView({ block: "end" });
+  }
+
+  function showQuickReplies(titles) {
+    quick.replaceChildren();
+    for (const title of titles) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "quick-reply";
+      button.textContent = title;
+      button.addEventListener("click", () => send(title));
+      quick.appendChild(button);
+    }
+  }
+
+  function setBusy(busy) {
+    sendButton.disabled = busy;
+    for (const b of quick.querySelectorAll("button")) b.disabled = busy;
+    status.textContent = busy ? "送信しています…" : "";
+  }
+
+  async function send(text) {
+    const trimmed = text.trim();
+    if (!trimmed) {
+      status.textContent = "メッセージを入力してください。";
+      return;
+    }
+    addMessage("user", trimmed);
+    showQuickReplies([]);
+    setBusy(true);
+    try {
+      const response = await fetch("/api/chat", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ session_id: sessionId(), text: trimmed }),
+      });
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        addMessage("bot", data.error || "送信できませんでした。少し時間をおいて、もう一度送ってください。");
+        return;
+      }
+      let last = [];
+      for (const reply of data.replies || []) {
+        addMessage("bot", reply.text);
+        last = reply.quick_replies || [];
+      }
+      showQuickReplies(last);
+    } catch (err) {
+      addMessage("bot", "通信できませんでした。命の危険があるときは 110 か 119 に電話してください。");
+    } finally {
+      setBusy(false);
+      input.focus();
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value;
+    input.value = "";
+    send(text);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+})();
