@@ -1,7 +1,7 @@
 """``python -m knowledge.check``: validate every knowledge file before deploying.
 
 Loads the categories, the hotlines (failing on stale entries, checklist C3) and every
-pack under ``knowledge/packs/``; prints one line and exits 0, or the first error and 1.
+pack under ``knowledge/packs/`` with its office hours; prints one line and exits 0, or the first error and 1.
 """
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from datetime import date
 
 from knowledge.datafile import KnowledgeError
+from knowledge.hours import load_hours
 from knowledge.pack import available_packs, load_all_packs, load_categories, load_hotline_directory
 
 
@@ -25,6 +26,8 @@ def run(today: date | None = None) -> str:
     packs = load_all_packs()
     if not packs:
         raise KnowledgeError(f"no knowledge pack found (looked for: {available_packs()})")
+    for pack in packs:
+        load_hours(pack.code)  # a bad hours.yaml must fail before deploy, not at the first night message
     summary = ", ".join(f"{p.code} ({len(p.counters)} counters)" for p in packs)
     return f"OK: {len(categories)} categories, {len(directory.hotlines)} hotlines, packs: {summary}"
 
