@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 import importlib.util
 import logging
@@ -34,6 +36,11 @@ from channels.staff.auth import LoginRequired
 from channels.store.db import Database
 from channels.store.migrate import upgrade
 from channels.store.sink import DatabaseHandoffSink
+from channels.takeover import console as takeover_console
+from channels.takeover import router as takeover
+from channels.takeover.hours import availability, team_status
+from channels.takeover.inbox import DatabaseInbox
+from channels.takeover.notify import NotifyRelay
 from channels.web import router as web
 
 logger = logging.getLogger(__name__)
@@ -53,7 +60,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_startup:
             await run_in_threadpool(upgrade, db)
-        yield
+        async with _notify_relay(app, settings, db):
+            yield
         await rasa.aclose()
         db.dispose()
 
@@ -67,12 +75,14 @@ def create_app(
     app.state.settings = settings
     app.state.db = db
     app.state.rasa = rasa
-    app.state.templates = _templates()
+    app.state.templates = _templates(settings)
     app.state.conversations = Conversations(
         rasa,
-        DatabaseHandoffSink(db, settings.sender_hash_key),
+        DatabaseHandoffSink(db, settings.sender_hash_key, settings.staff_notify_url),
         max_text_chars=settings.max_text_chars,
         hash_key=settings.sender_hash_key,
+        inbox=DatabaseInbox(db, settings.sender_hash_key),
+        availability=availability(settings.municipality),
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -83,17 +93,40 @@ def create_app(
     web.install(app, settings.max_text_chars)
     app.include_router(staff_console.router)
     app.include_router(staff_api.router)
+    app.include_router(takeover.router)
+    app.include_router(takeover_console.router)
     app.include_router(helpdesk.router)
     _include_optional(app, "channels.line.router")
     return app
 
 
-def _templates() -> Environment:
+@contextlib.asynccontextmanager
+async def _notify_relay(app: FastAPI, settings: Settings, db: Database) -> AsyncIterator[None]:
+    """Run the STAFF_NOTIFY_URL relay for the app's lifetime (tests may set app.state.notify_policy)."""
+    if not settings.staff_notify_url:
+        yield
+        return
+    relay = NotifyRelay(db, settings.staff_notify_url, getattr(app.state, "notify_policy", None))
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    app.state.notify_relay = relay
+    try:
+        yield
+    finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(task, timeout=5)
+        await relay.aclose()
+
+
+def _templates(settings: Settings) -> Environment:
     """Jinja2 with autoescape for every template (resident text is untrusted)."""
     env = Environment(
         loader=FileSystemLoader(WEB_DIR / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
+    env.globals["team_status"] = lambda: team_status(settings.municipality)
+    env.filters["jst_time"] = labels.jst_time
     env.filters["category"] = labels.category
     env.filters["crisis_type"] = lambda code: labels.CRISIS_TYPE_LABELS.get(code, code)
     return env

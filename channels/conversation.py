@@ -4,12 +4,19 @@ A channel hands over (channel, sender id, text) and gets back the replies to sho
 goes to Rasa; a handoff record that Rasa's action sends is committed to the store *before*
 the replies are returned, so a resident is never told "staff will read this" about a record
 that was not written.
+
+With an inbox (channels/takeover/inbox.py) a turn first asks whether a staff member holds
+the resident's conversation: then the message is stored for the staff and Rasa is not
+called. After a turn that carries a handoff the replies carry the team's honest availability
+(knowledge/hours.py) unless the dialogue already said it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from starlette.concurrency import run_in_threadpool
@@ -43,16 +50,45 @@ class HandoffSink(Protocol):
         """Commit the record once (idempotent on its id); True when newly stored."""
 
 
+class TurnGate(Protocol):
+    """What Inbox.before_turn returns: whether a person holds the conversation, and what to say."""
+
+    taken: bool
+    replies: tuple[str, ...]
+
+
+class Inbox(Protocol):
+    """The conversation log since a handoff and the takeover switch; sync (thread pool)."""
+
+    def before_turn(self, channel: str, sender_id: str, text: str) -> TurnGate:
+        """Store the resident's message when it belongs to a handoff; say whether to stay silent."""
+
+    def after_turn(self, channel: str, sender_id: str, replies: Sequence[str]) -> None:
+        """Store the assistant's replies of a turn that belongs to a handoff."""
+
+
+Availability = Callable[[datetime], str]
+
+
 class Conversations:
     """Runs turns for every channel against Rasa and the handoff store."""
 
     def __init__(
-        self, rasa: RasaClient, sink: HandoffSink, max_text_chars: int = 2000, hash_key: bytes | None = None
+        self,
+        rasa: RasaClient,
+        sink: HandoffSink,
+        max_text_chars: int = 2000,
+        hash_key: bytes | None = None,
+        *,
+        inbox: Inbox | None = None,
+        availability: Availability | None = None,
     ) -> None:
         self.rasa = rasa
         self.sink = sink
         self.max_text_chars = max_text_chars
         self.hash_key = hash_key
+        self.inbox = inbox
+        self.availability = availability
 
     async def handle(self, channel: str, sender_id: str, text: str) -> list[Reply]:
         """Forward one resident message and return what to show; never raises for Rasa or store faults."""
@@ -61,15 +97,56 @@ class Conversations:
             return [Reply(EMPTY)]
         if len(text) > self.max_text_chars:
             return [Reply(TOO_LONG.format(limit=self.max_text_chars))]
+        gate = await self._gate(channel, sender_id, text)
+        if gate is not None and gate.taken:
+            return [Reply(reply) for reply in gate.replies]
         sender = self._rasa_sender(channel, sender_id)
         try:
             messages = await self.rasa.send_message(sender, text)
         except RasaUnavailable as exc:
             logger.warning("rasa unavailable for channel=%s: %s", channel, exc.reason)
             return [Reply(RASA_DOWN)]
-        if not await self._store_handoffs(messages, channel, sender_id):
+        created = await self._store_handoffs(messages, channel, sender_id)
+        if created is None:
             return [Reply(RETRY_LATER)]
-        return replies_from(messages)
+        replies = replies_from(messages)
+        if created:
+            replies = self._with_availability(replies)
+        await self._log_replies(channel, sender_id, replies)
+        return replies
+
+    async def _gate(self, channel: str, sender_id: str, text: str) -> TurnGate | None:
+        """Ask the inbox; a store fault lets the assistant answer (better than silence)."""
+        if self.inbox is None:
+            return None
+        try:
+            return await run_in_threadpool(self.inbox.before_turn, channel, sender_id, text)
+        except Exception as exc:
+            logger.error("takeover check failed for channel=%s: %s", channel, type(exc).__name__)
+            return None
+
+    async def _log_replies(self, channel: str, sender_id: str, replies: list[Reply]) -> None:
+        """Keep the assistant's side of a handed-off conversation; never fails the turn."""
+        if self.inbox is None:
+            return
+        try:
+            await run_in_threadpool(self.inbox.after_turn, channel, sender_id, [r.text for r in replies])
+        except Exception as exc:
+            logger.error("conversation log failed for channel=%s: %s", channel, type(exc).__name__)
+
+    def _with_availability(self, replies: list[Reply]) -> list[Reply]:
+        """Add when a person will read the handoff, after the first reply, unless already said."""
+        if self.availability is None:
+            return replies
+        try:
+            text = self.availability(datetime.now(UTC))
+        except Exception as exc:
+            logger.error("office hours unavailable: %s", type(exc).__name__)
+            return replies
+        if not text or any(text in reply.text for reply in replies):
+            return replies
+        position = min(1, len(replies))
+        return [*replies[:position], Reply(text), *replies[position:]]
 
     def _rasa_sender(self, channel: str, sender_id: str) -> str:
         """The id Rasa sees: a keyed hash, so no LINE userId or web session id sits in its tracker."""
@@ -77,24 +154,28 @@ class Conversations:
             return f"{channel}:{sender_id}"
         return f"{channel}-{sender_key(self.hash_key, channel, sender_id)[:40]}"
 
-    async def _store_handoffs(self, messages: list[dict[str, Any]], channel: str, sender_id: str) -> bool:
-        """Commit every handoff payload of the turn; False when any could not be stored."""
+    async def _store_handoffs(
+        self, messages: list[dict[str, Any]], channel: str, sender_id: str
+    ) -> int | None:
+        """Commit every handoff payload of the turn; how many it carried, None when any failed."""
+        new = 0
         for record in handoff_payloads(messages):
             try:
                 created = await run_in_threadpool(self.sink.save_handoff, record, channel, sender_id)
             except InvalidHandoff as exc:
                 logger.error("handoff payload rejected id=%s: %s", _record_id(record), exc)
-                return False
+                return None
             except Exception:
                 logger.exception("handoff store failed id=%s", _record_id(record))
-                return False
+                return None
+            new += 1
             logger.info(
                 "handoff id=%s channel=%s %s",
                 _record_id(record),
                 channel,
                 "stored" if created else "already stored",
             )
-        return True
+        return new
 
 
 def handoff_payloads(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -53,7 +53,9 @@ def install(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         # Field paths only: the offending values may be resident text.
         fields = sorted({".".join(str(p) for p in err.get("loc", ()) if p != "body") for err in exc.errors()})
-        logger.info("rejected request to %s: %s", request.url.path, ",".join(f for f in fields if f))
+        # The route's template, never the raw path: a path may carry a chat session id (§8).
+        route = getattr(request.scope.get("route"), "path", "?")
+        logger.info("rejected request to %s: %s", route, ",".join(f for f in fields if f))
         return error_response(422, _validation_message(exc))
 
 

@@ -45,6 +45,8 @@ class Settings:
     line_channel_secret: str | None = field(default=None, repr=False)
     line_channel_access_token: str | None = field(default=None, repr=False)
     line_api_base_url: str = "https://api.line.me"
+    staff_notify_url: str | None = field(default=None, repr=False)
+    web_feed_poll_seconds: float = 1.0
     migrate_on_startup: bool = True
 
     @property
@@ -81,6 +83,7 @@ class Settings:
             line_channel_secret=env.get("LINE_CHANNEL_SECRET") or None,
             line_channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
             line_api_base_url=env.get("LINE_API_BASE_URL") or "https://api.line.me",
+            staff_notify_url=env.get("STAFF_NOTIFY_URL") or None,
             migrate_on_startup=env.get("MIGRATE_ON_STARTUP", "1") not in ("0", "false", "no"),
         )
 

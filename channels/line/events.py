@@ -157,10 +157,13 @@ class EventProcessor:
             await self._answer(inbound, resident, text_messages(wording.text_only(kind)))
 
     async def _on_follow(self, inbound: Inbound, resident: Resident) -> None:
-        """The dialogue's opening carries the notice; a static notice stands in if it is down."""
+        """The dialogue's opening carries the notice; a static notice stands in if it is down.
+
+        An empty answer means the conversation is silent on purpose (a staff member holds it).
+        """
         logger.info("line follow sender=%s", resident.tag)
         replies = await self.conversations.handle(CHANNEL, resident.user_id, wording.FOLLOW_OPENING)
-        if not replies or all(reply.text in ENGINE_DOWN for reply in replies):
+        if replies and all(reply.text in ENGINE_DOWN for reply in replies):
             replies = [Reply(wording.NOTICE_FALLBACK)]
         await self._send_replies(inbound, resident, replies)
 

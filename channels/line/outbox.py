@@ -59,15 +59,23 @@ class Claimed:
     retry_key: str
 
 
+def new_row(recipient: str, recipient_key: str, messages: Sequence[dict[str, Any]]) -> OutboxMessage:
+    """An unsaved pending push (≤5 LINE message dicts) with a fresh retry key.
+
+    Callers that need it in their own transaction (a staff message and its transcript line)
+    add this row to their session, commit, then call `OutboxRelay.wake()`.
+    """
+    now = utcnow()
+    return OutboxMessage(channel=CHANNEL, recipient_key=recipient_key, recipient=recipient,
+                         payload={"messages": list(messages)}, retry_key=str(uuid.uuid4()),
+                         status="pending", attempts=0, next_attempt_at=now, created_at=now)
+
+
 def enqueue(db: Database, recipient: str, recipient_key: str,
             batches: Sequence[Sequence[dict[str, Any]]]) -> list[int]:
     """Store one pending row per batch (≤5 messages), each with a fresh retry key; commit."""
-    now = utcnow()
     with db.session() as session:
-        rows = [OutboxMessage(channel=CHANNEL, recipient_key=recipient_key, recipient=recipient,
-                              payload={"messages": list(batch)}, retry_key=str(uuid.uuid4()),
-                              status="pending", attempts=0, next_attempt_at=now, created_at=now)
-                for batch in batches if batch]
+        rows = [new_row(recipient, recipient_key, batch) for batch in batches if batch]
         session.add_all(rows)
         session.commit()
         return [row.id for row in rows]

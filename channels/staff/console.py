@@ -1,4 +1,7 @@
-"""The staff console (/staff): login, queue, case detail, status changes, exports."""
+"""The staff console (/staff): login, queue, case detail, status changes, exports.
+
+Takeover forms, alerts and the audit page live in channels/takeover/console.py.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from channels.staff import export, labels, service
 from channels.staff.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    StaffIdentity,
     check_csrf,
     cookie_secure,
     reject_cross_site,
@@ -23,6 +27,7 @@ from channels.staff.auth import (
 from channels.store import staff_sessions, staff_users
 from channels.store.db import Database
 from channels.store.handoffs import StatusConflict
+from channels.takeover import service as takeover_service
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -149,18 +154,30 @@ async def case_list(staff: ConsoleStaffDep, db: DatabaseDep, templates: Template
 async def case_detail(
     staff: ConsoleStaffDep, db: DatabaseDep, templates: TemplatesDep, handoff_id: str
 ) -> HTMLResponse:
-    """One case as a caseworker reads it."""
-    found = await run_in_threadpool(service.detail, db, staff.username, _checked_id(handoff_id))
+    """One case as a caseworker reads it, with its conversation since the handoff."""
+    return await run_in_threadpool(detail_page, templates, db, staff, _checked_id(handoff_id))
+
+
+def detail_page(
+    templates: Any, db: Database, staff: StaffIdentity, handoff_id: str, error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The case page (sync: thread pool); a refused action is shown on it as `error`."""
+    found = service.detail(db, staff.username, handoff_id)
     if found is None:
         return render(templates, "staff/not_found.html", status_code=404, staff=staff)
     record, history = found
+    talk = takeover_service.conversation(db, staff.username, handoff_id)
     return render(
         templates,
         "staff/detail.html",
+        status_code=status_code,
         staff=staff,
         record=record,
         history=history,
         next_status=NEXT_STATUS.get(record["status"]),
+        talk=talk,
+        error=error,
     )
 
 

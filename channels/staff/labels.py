@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from knowledge import load_yaml
@@ -67,3 +68,38 @@ def waited(seconds: float) -> str:
     if hours:
         return f"{hours}時間{mins}分"
     return f"{mins}分"
+
+
+ACTION_LABELS = {
+    "list": "一覧を表示",
+    "read": "詳細を表示",
+    "api_list": "一覧を取得(API)",
+    "api_read": "詳細を取得(API)",
+    "read_messages": "会話を表示",
+    "take": "会話を受け持った",
+    "reply": "住民へ送信",
+    "release": "自動の案内に戻した",
+    "audit_read": "操作の記録を表示",
+}
+
+
+def action(code: str) -> str:
+    """操作 in Japanese; status changes and exports are built from their parts."""
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    if code.startswith("status:"):
+        return "状態を変更: " + STATUS_LABELS.get(code[7:], code[7:])
+    if code.startswith("export"):
+        return "出力: " + code.removeprefix("export_").replace("_", " ")
+    return code
+
+
+JST = timezone(timedelta(hours=9), "JST")
+
+
+def jst_time(iso: str) -> str:
+    """「13:05」 in Japan time from an ISO 8601 timestamp (stored in UTC)."""
+    try:
+        return datetime.fromisoformat(iso).astimezone(JST).strftime("%H:%M")
+    except (TypeError, ValueError):
+        return ""

@@ -22,3 +22,8 @@ def entries(session: Session, handoff_id: str | None = None) -> Sequence[AuditLo
     if handoff_id is not None:
         stmt = stmt.where(AuditLog.handoff_id == handoff_id)
     return session.scalars(stmt).all()
+
+
+def recent(session: Session, limit: int = 300) -> Sequence[AuditLog]:
+    """The newest audit rows first (the console's audit page)."""
+    return session.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)).all()

@@ -44,8 +44,12 @@ def validate_record(payload: dict[str, Any], channel: str) -> HandoffRecord:
         raise InvalidHandoff("invalid fields: " + ", ".join(fields)) from exc
 
 
-def save_handoff(session: Session, record: HandoffRecord, key: str) -> bool:
-    """Insert the record once and commit; False when a record with that id already exists."""
+def save_handoff(session: Session, record: HandoffRecord, key: str, also: Sequence[object] = ()) -> bool:
+    """Insert the record once and commit; False when a record with that id already exists.
+
+    `also` are rows committed in the same transaction (its route, a staff notification in
+    the outbox), so they exist exactly when the handoff does.
+    """
     if session.get(Handoff, record.id) is not None:
         return False
     now = utcnow()
@@ -63,6 +67,8 @@ def save_handoff(session: Session, record: HandoffRecord, key: str) -> bool:
         )
     )
     try:
+        session.flush()  # the handoff row first: `also` rows refer to it
+        session.add_all(list(also))
         session.commit()
     except IntegrityError:
         session.rollback()  # a concurrent turn stored the same id first

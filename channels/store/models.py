@@ -1,11 +1,11 @@
-"""SQLAlchemy 2 table models. One initial migration creates all of them (migrations/versions)."""
+"""SQLAlchemy 2 table models. Migration 0001 creates the first tables, 0002 the person-in-the-loop ones."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -135,3 +135,60 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class HandoffRoute(Base):
+    """Where a staff message for a handoff goes: the LINE userId (push needs it), none for web."""
+
+    __tablename__ = "handoff_routes"
+
+    handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), nullable=False)
+    recipient: Mapped[str | None] = mapped_column(Text)
+
+
+class Takeover(Base):
+    """A staff member holding a conversation; at most one unreleased row per handoff (DB-enforced)."""
+
+    __tablename__ = "takeovers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id"), nullable=False, index=True)
+    held_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    held_by_name: Mapped[str] = mapped_column(String(128), nullable=False)
+    since: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_by: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index(
+            "ux_takeovers_active",
+            "handoff_id",
+            unique=True,
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+    )
+
+
+class ConversationMessage(Base):
+    """One message since the handoff, verbatim; `id` is the order and the feed cursor."""
+
+    __tablename__ = "conversation_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id"), nullable=False)
+    sender_key: Mapped[str] = mapped_column(String(64), nullable=False)
+    author: Mapped[str] = mapped_column(String(16), nullable=False)  # resident | staff | assistant
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    staff_username: Mapped[str | None] = mapped_column(String(64))
+    staff_name: Mapped[str | None] = mapped_column(String(128))
+    delivered_via: Mapped[str | None] = mapped_column(String(16))  # reply | web | line
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        Index("ix_conversation_messages_handoff", "handoff_id", "id"),
+        Index("ix_conversation_messages_sender", "sender_key", "id"),
+    )

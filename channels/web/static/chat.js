@@ -1,4 +1,6 @@
 // Web chat: one random session id per tab (sessionStorage, never in a URL); POST /api/chat.
+// Staff messages (contract §8) come from GET /api/chat/{id}/messages?after=cursor, polled
+// every 2 s with fetch (the id is in the path of an XHR, never in the page's URL or history).
 "use strict";
 
 (function () {
@@ -25,12 +27,14 @@
     return id;
   }
 
+  const LABELS = { user: "あなた:", bot: "案内:", staff: "市の担当者" };
+
   function addMessage(who, text) {
     const item = document.createElement("li");
     item.className = "msg msg-" + who;
     const label = document.createElement("span");
-    label.className = "visually-hidden";
-    label.textContent = who === "user" ? "あなた:" : "案内:";
+    label.className = who === "staff" ? "msg-from" : "visually-hidden";
+    label.textContent = LABELS[who] || LABELS.bot;
     const body = document.createElement("span");
     body.className = "msg-text";
     body.textContent = text; // textContent: resident and bot text are never parsed as HTML
@@ -90,6 +94,30 @@
       input.focus();
     }
   }
+
+  let cursor = "0";
+  let polling = false;
+
+  async function pollFeed() {
+    if (polling) return;
+    polling = true;
+    try {
+      const url = "/api/chat/" + encodeURIComponent(sessionId()) + "/messages?after=" + encodeURIComponent(cursor);
+      const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
+      if (response.ok) {
+        const data = await response.json();
+        for (const m of data.messages || []) addMessage(m.from === "staff" ? "staff" : "bot", m.text);
+        cursor = data.cursor || cursor;
+      }
+    } catch (err) {
+      /* offline for a moment: the next poll tries again */
+    } finally {
+      polling = false;
+    }
+  }
+
+  pollFeed();
+  setInterval(pollFeed, 2000);
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

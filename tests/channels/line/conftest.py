@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from channels.app import create_app
 from channels.line.outbox import RetryPolicy
@@ -17,7 +18,7 @@ from channels.line.runtime import LineOptions, LineRuntime
 from channels.rasa_client import RasaClient
 from channels.settings import Settings
 from channels.store.db import Database
-from channels.store.models import OutboxMessage, ProcessedEvent
+from channels.store.models import Base, OutboxMessage, ProcessedEvent
 from tests.channels.fake_rasa import FakeRasaState, transport
 from tests.channels.line.factories import new_secret, sign
 from tests.channels.line.standin import LineStandin
@@ -89,10 +90,36 @@ def line_options() -> LineOptions:
     return LineOptions(reply_budget_seconds=5.0, api_timeout_seconds=0.5, retry=FAST_RETRY)
 
 
+@pytest.fixture
+def line_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """SQLite by default; parametrize indirectly with "postgresql" to run on TEST_DATABASE_URL too."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield f"sqlite:///{tmp_path / 'gateway.sqlite3'}"
+        return
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("TEST_DATABASE_URL is not set (scripts/pg-test-server.sh start)")
+    _drop_all(url)
+    yield url
+    _drop_all(url)
+
+
+def _drop_all(url: str) -> None:
+    """An empty PostgreSQL database for the next migration."""
+    db = Database(url)
+    try:
+        Base.metadata.drop_all(db.engine)
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    finally:
+        db.dispose()
+
+
 def gateway_settings(tmp_path: Path, secret: str | None, base_url: str, token: str | None = ACCESS_TOKEN,
-                     ) -> Settings:
-    """Settings of one test gateway (own SQLite file, stand-in as LINE)."""
-    return Settings(database_url=f"sqlite:///{tmp_path / 'gateway.sqlite3'}", line_channel_secret=secret,
+                     database_url: str | None = None) -> Settings:
+    """Settings of one test gateway (own SQLite file unless told, stand-in as LINE)."""
+    database_url = database_url or f"sqlite:///{tmp_path / 'gateway.sqlite3'}"
+    return Settings(database_url=database_url, line_channel_secret=secret,
                     line_channel_access_token=token, line_api_base_url=base_url,
                     session_secret="test-session-secret-" + new_secret())
 
@@ -151,9 +178,9 @@ class Gateway:
 
 @pytest.fixture
 async def gateway(tmp_path: Path, standin: LineStandin, fake_rasa: FakeRasa, line_secret: str,
-                  line_options: LineOptions) -> AsyncIterator[Gateway]:
+                  line_options: LineOptions, line_database_url: str) -> AsyncIterator[Gateway]:
     """The real gateway app (lifespan run) with the stand-in as LINE and the fake Rasa."""
-    settings = gateway_settings(tmp_path, line_secret, standin.base_url)
+    settings = gateway_settings(tmp_path, line_secret, standin.base_url, database_url=line_database_url)
     db = Database(settings.database_url)
     rasa = RasaClient("http://rasa.test", transport=fake_rasa.transport)
     app = create_app(settings, rasa=rasa, db=db)
@@ -162,3 +189,4 @@ async def gateway(tmp_path: Path, standin: LineStandin, fake_rasa: FakeRasa, lin
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             yield Gateway(app, client, db, line_secret)
+    db.dispose()
