@@ -21,6 +21,7 @@ class Polarity:
     """Cues that make a category mention not count (negated or hypothetical)."""
 
     negation: frozenset[str]
+    existential: frozenset[str]
     hypothetical_before: tuple[str, ...]
     hypothetical_after: frozenset[str]
 
@@ -134,6 +135,7 @@ def load_categories(path: Path | None = None) -> CategoryLexicon:
     assert pol is not None
     polarity = Polarity(
         negation=frozenset(pol.texts("negation")),
+        existential=frozenset(pol.texts("existential")),
         hypothetical_before=tuple(pol.texts("hypothetical_before")),
         hypothetical_after=frozenset(pol.texts("hypothetical_after")),
     )
@@ -227,3 +229,24 @@ def load_lexicons(directory: Path = LEXICON_DIR) -> Lexicons:
         crisis=load_crisis(directory / "crisis.yaml"),
         writer=load_writer(directory / "writer.yaml"),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class BaselineLexicon:
+    """The contract's typical words, for the keyword baseline of ``intake eval``."""
+
+    categories: dict[str, tuple[str, ...]]
+    relations: dict[str, tuple[str, ...]]
+    crisis: dict[str, tuple[str, ...]]
+
+
+def load_baseline(path: Path | None = None) -> BaselineLexicon:
+    """Read ``baseline.yaml``: ``categories``, ``relations``, ``crisis`` word lists by code."""
+    fields = open_file(path or LEXICON_DIR / "baseline.yaml")
+    blocks = {}
+    for key, allowed in (("categories", CATEGORIES), ("relations", RELATIONS), ("crisis", CRISIS_TYPES)):
+        _code_keys(fields, key, allowed)
+        block = fields.mapping(key)
+        assert block is not None
+        blocks[key] = {code: tuple(block.texts(code)) for code in block.data}
+    return BaselineLexicon(**blocks)

@@ -1,0 +1,301 @@
+"""Household members (contract §2): who the resident speaks of, their age, their worries.
+
+Kinship words come from ``kinship.yaml`` in every register. Then, in order:
+compounds (妻の母 → mother_in_law), neighbours (近所のおばあさん → other), plurals
+(両親, 子ども2人, 双子の娘), ages next to the word (80代の母, 母(85), 母は85歳), the same
+person mentioned twice merged into one member, and each category that counts given to
+the person its predicate is about (the subject of 認知症で / ひきこもっている), falling back
+to the person the clause is about. The writer (私, 自分, …) is never a member but does own
+their own worries.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from knowledge.lexicons import KinshipLexicon, KinWord
+from nlu.ages import AgeSpan, find_ages, to_int
+from nlu.categories import CategoryHit, predicate_of, sentence_of
+from nlu.normalize import TermIndex, TextView
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+SPEAKER = "speaker"
+OWNER_DEPS = ("nsubj", "dislocated", "nsubj:pass", "obl", "nmod", "iobj", "obj")
+MAX_NOTE_CHARS = 24
+_COUNT_AFTER = re.compile(r"^(?:が|は|も|を|の)?(\d|[一二三四五六]|ふた|ひと)(?:人|り)")
+_COUNT_BEFORE = re.compile(r"(\d|[一二三四五六]|ふた|ひと)(?:人|り)の$")
+_CLAUSE_BREAK = re.compile(r"[。!?！？\n]")
+
+
+@dataclass
+class Mention:
+    """A kinship or speaker word at rendering positions ``[i, j)`` of the surface."""
+
+    i: int
+    j: int
+    relations: tuple[str, ...]
+    ident: str | None = None
+    count: int = 1
+    age: tuple[int, int] | None = None
+    term: str = ""
+
+    @property
+    def is_speaker(self) -> bool:
+        return self.relations == (SPEAKER,)
+
+
+@dataclass
+class Member:
+    """One person of the household as the contract reports them."""
+
+    relation: str
+    ident: str | None = None
+    age: tuple[int, int] | None = None
+    categories: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        age = {"min": self.age[0], "max": self.age[1]} if self.age else None
+        return {"relation": self.relation, "age": age, "categories": self.categories, "notes": self.notes}
+
+
+@lru_cache(maxsize=2)
+def kin_index(lexicon: KinshipLexicon) -> TermIndex[KinWord]:
+    """Kinship and speaker words, token-aligned."""
+    words = [(w.term, w) for w in lexicon.words]
+    words += [(s, KinWord(s, (SPEAKER,))) for s in lexicon.speaker]
+    return TermIndex(words, aligned=True, kinds=("surface", "norm"))  # readings: しまい ≠ 姉妹
+
+
+def find_mentions(view: TextView, lexicon: KinshipLexicon) -> list[Mention]:
+    """Kinship and speaker words in text order, compounds already resolved."""
+    mentions = [
+        Mention(m.start, m.end, m.payloads[0].relations, m.payloads[0].ident, term=m.key)
+        for m in kin_index(lexicon).find(view)
+    ]
+    mentions = _resolve_compounds(view, mentions, lexicon)
+    for mention in mentions:
+        _apply_context(view, mention, lexicon)
+    return mentions
+
+
+def _resolve_compounds(view: TextView, mentions: list[Mention], lexicon: KinshipLexicon) -> list[Mention]:
+    """``X の Y`` of two kin words becomes one person (息子の妻 → other_relative)."""
+    out: list[Mention] = []
+    for mention in mentions:
+        prev = out[-1] if out else None
+        if prev and mention.i == prev.j + 1 and view.surface.text[_span(view, prev.j, prev.j + 1)] == "の":
+            if prev.is_speaker:
+                out[-1] = mention
+                continue
+            relation = _compound_relation(prev.relations[0], mention.relations[0], lexicon)
+            if relation and not mention.is_speaker and len(mention.relations) == 1:
+                out[-1] = Mention(prev.i, mention.j, (relation,), None, term=f"{prev.term}の{mention.term}")
+                continue
+        out.append(mention)
+    return out
+
+
+def _compound_relation(first: str, second: str, lexicon: KinshipLexicon) -> str | None:
+    return next((c.relation for c in lexicon.compounds if first in c.first and second in c.second), None)
+
+
+def _span(view: TextView, i: int, j: int) -> slice:
+    return slice(view.surface.starts[i], view.surface.ends[j - 1])
+
+
+def _before(view: TextView, mention: Mention, chars: int = 12) -> str:
+    start = view.surface.starts[mention.i]
+    text = view.surface.text[max(0, start - chars):start]
+    return re.split(r"[、。,!?！？]", text)[-1]
+
+
+def _after(view: TextView, mention: Mention, chars: int = 8) -> str:
+    end = view.surface.ends[mention.j - 1]
+    return view.surface.text[end:end + chars]
+
+
+def _apply_context(view: TextView, mention: Mention, lexicon: KinshipLexicon) -> None:
+    """Neighbour modifiers, twins and counted plurals around one mention."""
+    if mention.is_speaker:
+        return
+    before, after = _before(view, mention), _after(view, mention)
+    if any(re.search(re.escape(mod) + r"(?:の|に住む|に住んでいる|の家の)$", before)
+           for mod in lexicon.other_modifiers):
+        mention.relations = ("other",)
+        return
+    for word, n in lexicon.multipliers.items():
+        if before.endswith(word + "の"):
+            mention.count = n
+    found = _COUNT_AFTER.match(after) or _COUNT_BEFORE.search(before)
+    if found and len(mention.relations) == 1:
+        mention.count = max(mention.count, _count_of(found.group(1), lexicon))
+
+
+def _count_of(word: str, lexicon: KinshipLexicon) -> int:
+    return lexicon.number_words.get(word) or to_int(word) or 1
+
+
+def attach_ages(view: TextView, mentions: list[Mention], lexicon: KinshipLexicon) -> None:
+    """Give each age expression to the person it describes.
+
+    Before a word (80代の母, 85歳になる父) it belongs to the next mention; after one
+    (母(85), 母は85歳で) to the previous mention in the same clause.
+    """
+    text = view.surface.text
+    for mention in mentions:
+        stage = lexicon.ages.life_stages.get(mention.term)
+        if stage:
+            mention.age = stage
+    for age in find_ages(text, lexicon.ages):
+        target = _age_owner(view, mentions, age)
+        if target is not None and target.age is None:
+            target.age = (age.low, age.high)
+
+
+def _age_owner(view: TextView, mentions: list[Mention], age: AgeSpan) -> Mention | None:
+    text, starts, ends = view.surface.text, view.surface.starts, view.surface.ends
+    after = [m for m in mentions if starts[m.i] >= age.end]
+    before = [m for m in mentions if ends[m.j - 1] <= age.start]
+    if after and not age.bare:
+        gap = text[age.end:starts[after[0].i]]
+        if re.fullmatch(r"(?:の|になる|になった|位の|くらいの|ぐらいの)[^、。!?]{0,8}", gap) or gap == "":
+            return after[0]
+    if before:
+        gap = text[ends[before[-1].j - 1]:age.start]
+        limit = 1 if age.bare else 14
+        if len(gap) <= limit and not _CLAUSE_BREAK.search(gap) and "、" not in gap[:1]:
+            return before[-1]
+    return None
+
+
+def build_members(mentions: list[Mention]) -> tuple[list[Member], dict[int, list[Member]]]:
+    """Merge mentions into people: same relation once, unless ident, age or count differ.
+
+    Returns the members and, for each mention (by position), the members it names.
+    """
+    members: list[Member] = []
+    named: dict[int, list[Member]] = {}
+    for pos, mention in enumerate(mentions):
+        if mention.is_speaker:
+            continue
+        named[pos] = [m for rel in mention.relations for m in _place(members, rel, mention)]
+    return members, named
+
+
+def _place(members: list[Member], relation: str, mention: Mention) -> list[Member]:
+    same = [m for m in members if m.relation == relation]
+    if mention.count > 1:
+        while len(same) < mention.count:
+            new = Member(relation)
+            members.append(new)
+            same.append(new)
+        for m in same:
+            m.age = m.age or mention.age
+        return same
+    if mention.ident:
+        target = next((m for m in same if m.ident == mention.ident), None)
+        target = target or next((m for m in same if m.ident is None and _age_fits(m, mention.age)), None)
+    else:
+        fitting = [m for m in same if _age_fits(m, mention.age)]
+        unaged = next((m for m in fitting if m.age is None and mention.age), None)
+        target = unaged or next(iter(fitting), None)
+    if target is None:
+        target = Member(relation)
+        members.append(target)
+    target.ident = target.ident or mention.ident
+    target.age = target.age or mention.age
+    return [target]
+
+
+def _age_fits(member: Member, age: tuple[int, int] | None) -> bool:
+    if member.age is None or age is None:
+        return True
+    return not (age[1] < member.age[0] or age[0] > member.age[1])
+
+
+def assign_categories(view: TextView, mentions: list[Mention], named: dict[int, list[Member]],
+                      hits: list[CategoryHit]) -> None:
+    """Give each counting category hit to the person it is about (see module docstring)."""
+    doc = view.doc
+    token_owner = {view.token_ids[k]: pos for pos, m in enumerate(mentions) for k in range(m.i, m.j)}
+    for hit in hits:
+        if not hit.counts:
+            continue
+        pos = _owner_by_parse(doc, hit, token_owner)
+        if pos is None:
+            pos = _owner_by_clause(view, mentions, hit)
+        for member in named.get(pos, []) if pos is not None else []:
+            if hit.code not in member.categories:
+                member.categories.append(hit.code)
+            _add_note(member, _note(doc, hit))
+
+
+def _owner_by_parse(doc: Doc, hit: CategoryHit, token_owner: dict[int, int]) -> int | None:
+    """The mention that is the subject (or possessor) of the term or of its predicate."""
+    last = doc[hit.end - 1]
+    if last.dep_ in ("nmod", "acl", "amod") and last.head.i in token_owner:
+        return token_owner[last.head.i]  # 認知症の母, ひきこもりの兄
+    pred = predicate_of(last)
+    for anchor in (doc[hit.start], last, pred):
+        for dep in OWNER_DEPS:
+            for child in anchor.children:
+                if child.dep_ == dep and child.i not in range(hit.start, hit.end):
+                    owner = _mention_at(child, token_owner)
+                    if owner is not None:
+                        return owner
+    return None
+
+
+def _mention_at(token: Token, token_owner: dict[int, int]) -> int | None:
+    """The mention a nominal stands for, looking through の-modifiers (80代の母)."""
+    if token.i in token_owner:
+        return token_owner[token.i]
+    for child in token.children:
+        if child.dep_ in ("compound", "nmod", "appos") and child.i in token_owner:
+            return token_owner[child.i]
+    return None
+
+
+def _owner_by_clause(view: TextView, mentions: list[Mention], hit: CategoryHit) -> int | None:
+    """Fallback: the last person mentioned before the term in its sentence, else the last
+    person spoken of in an earlier sentence (Japanese drops the subject it already named)."""
+    doc = view.doc
+    sent_start = sentence_of(doc, hit.start)[0]
+    starts = [(pos, view.token_ids[m.i]) for pos, m in enumerate(mentions)]
+    earlier = [(pos, tok) for pos, tok in starts if tok < hit.start]
+    in_sentence = [pos for pos, tok in earlier if tok >= sent_start]
+    if in_sentence:
+        return in_sentence[-1]
+    return earlier[-1][0] if earlier else None
+
+
+def _note(doc: Doc, hit: CategoryHit) -> str:
+    """The resident's own words for the worry: from the term to the end of its predicate."""
+    pred = predicate_of(doc[hit.end - 1])
+    end = hit.end
+    if pred.i >= hit.end and pred.i - hit.end <= 4:
+        end = pred.i + 1
+        while end < len(doc) and doc[end].dep_ in ("aux", "fixed", "mark") and doc[end].pos_ != "SCONJ":
+            end += 1
+    text = doc[hit.start:end].text.replace(" ", "")
+    return text[:MAX_NOTE_CHARS]
+
+
+def _add_note(member: Member, note: str) -> None:
+    if note and not any(note in n for n in member.notes):
+        member.notes = [n for n in member.notes if n not in note] + [note]
+
+
+def extract_household(view: TextView, hits: list[CategoryHit], lexicon: KinshipLexicon) -> tuple[
+        list[Member], list[Mention]]:
+    """Members of the household with ages, categories and notes; also the raw mentions."""
+    mentions = find_mentions(view, lexicon)
+    attach_ages(view, mentions, lexicon)
+    members, named = build_members(mentions)
+    assign_categories(view, mentions, named, hits)
+    return members, mentions

@@ -1,0 +1,49 @@
+"""Crisis: indirect phrasings and their width/spacing/kana variants all raise the alarm."""
+from __future__ import annotations
+
+import pytest
+
+PHRASES = ["いなくなりたい", "消えたい", "楽になりたい", "もう終わりにしたい", "生きている意味がない",
+           "死んだら楽になれる", "死にたい"]
+
+
+HALF_WIDTH = str.maketrans("シニタイキエナクリラ", "ｼﾆﾀｲｷｴﾅｸﾘﾗ")
+
+
+def perturbations(text: str) -> list[str]:
+    """The phrase as typed in other ways: spaced, katakana, half-width, with punctuation."""
+    kata = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+    half = kata.translate(HALF_WIDTH)
+    return [text, " ".join(text), f"もう…{text}。", kata, half, f"最近{text}と思う"]
+
+
+@pytest.mark.parametrize("text", [v for p in PHRASES for v in perturbations(p)])
+def test_suicide_variants(analyzer, text: str) -> None:
+    assert "suicide" in analyzer.analyze(text)["crisis"]["types"], text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("夫に殴られています", "violence"),
+    ("殺すぞと言われました", "violence"),
+    ("子どもを叩いてしまう", "abuse"),
+    ("父が倒れて息をしていない", "medical"),
+    ("おとうさん が たおれました。 いき を して いません。", "medical"),
+])
+def test_other_types(analyzer, text: str, kind: str) -> None:
+    assert kind in analyzer.analyze(text)["crisis"]["types"]
+
+
+@pytest.mark.parametrize("text", ["死にたいとは思っていません", "死にたくはないけど疲れた"])
+def test_negation_never_silences(analyzer, text: str) -> None:
+    assert analyzer.analyze(text)["crisis"]["level"] == "urgent"
+
+
+@pytest.mark.parametrize("text", ["死ぬほど忙しい", "保育園から加配の先生はつけられへんて言われて",
+                                  "どこも空きがない。小学１年です"])
+def test_idioms_and_false_friends_stay_calm(analyzer, text: str) -> None:
+    """The last two broke on readings: けられ (蹴られ) in つけられ, いしょ (遺書) across words."""
+    assert analyzer.analyze(text)["crisis"]["level"] == "none"
+
+
+def test_crisis_without_a_parse(analyzer) -> None:
+    assert analyzer.analyze_without_parse("し に た い")["crisis"]["level"] == "urgent"
