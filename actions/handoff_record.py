@@ -1,0 +1,65 @@
+"""The handoff record of contract §6 (+ §9 writer), built from tracker data (no Rasa imports)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from actions import wording
+
+STATUS_NEW = "new"
+
+
+def channel_of(input_channel: str | None, metadata: dict[str, Any] | None) -> str:
+    """``line`` when the gateway says so in the message metadata, otherwise ``web``."""
+    metadata = metadata or {}
+    if input_channel == "line" or str(metadata.get("channel", "")).lower() == "line":
+        return "line"
+    return "web"
+
+
+def resident_words(events: list[dict[str, Any]]) -> list[str]:
+    """Every message the resident sent, verbatim and in order, since the conversation
+    (re)started and since the last refusal to share (what was refused is not handed over).
+    Rasa commands such as ``/restart`` are not words of the resident.
+    """
+    start = 0
+    for index, event in enumerate(events):
+        if event.get("event") == "restart":
+            start = index + 1
+        elif (event.get("event") == "slot" and event.get("name") == "consent"
+              and (event.get("value") or {}).get("share_with_staff") is False):
+            start = index + 1
+    words = []
+    for event in events[start:]:
+        text = event.get("text")
+        if event.get("event") == "user" and text and not text.startswith("/"):
+            words.append(text)
+    return words
+
+
+def build_record(slots: dict[str, Any], events: list[dict[str, Any]], input_channel: str | None,
+                 metadata: dict[str, Any] | None, now: datetime | None = None,
+                 record_id: str | None = None) -> dict[str, Any]:
+    """The record a caseworker receives. The assistant decides nothing: no eligibility."""
+    now = now or datetime.now(timezone.utc)
+    writer = slots.get("writer") or "unknown"
+    contact = slots.get("contact") or {"preferred": "none", "detail": ""}
+    record: dict[str, Any] = {
+        "id": record_id or str(uuid.uuid4()),
+        "created_at": now.isoformat(timespec="seconds"),
+        "channel": channel_of(input_channel, metadata),
+        "status": STATUS_NEW,
+        "consent": dict(slots.get("consent") or {}),
+        "contact": {"preferred": contact.get("preferred") or "none", "detail": contact.get("detail") or ""},
+        "household": list(slots.get("household") or []),
+        "categories": list(slots.get("categories") or []),
+        "crisis": dict(slots.get("crisis") or {"level": "none", "types": []}),
+        "counters_explained": list(slots.get("counters_explained") or []),
+        "resident_words": resident_words(events),
+        "summary_ja": "",
+        "writer": writer,
+        "concerned_person_aware": None,
+    }
+    record["summary_ja"] = wording.caseworker_summary(record)
+    return record
