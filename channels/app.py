@@ -32,8 +32,10 @@ from channels.settings import Settings
 from channels.staff import api as staff_api
 from channels.staff import console as staff_console
 from channels.staff import labels
+from channels.staff import trends_page as staff_trends
 from channels.staff.auth import LoginRequired
 from channels.store.db import Database
+from channels.store.locks import conversation_locks
 from channels.store.migrate import upgrade
 from channels.store.sink import DatabaseHandoffSink
 from channels.takeover import console as takeover_console
@@ -83,6 +85,7 @@ def create_app(
         hash_key=settings.sender_hash_key,
         inbox=DatabaseInbox(db, settings.sender_hash_key),
         availability=availability(settings.municipality),
+        locks=conversation_locks(settings.database_url),
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -93,6 +96,7 @@ def create_app(
     web.install(app, settings.max_text_chars)
     app.include_router(staff_console.router)
     app.include_router(staff_api.router)
+    app.include_router(staff_trends.router)
     app.include_router(takeover.router)
     app.include_router(takeover_console.router)
     app.include_router(helpdesk.router)

@@ -31,6 +31,7 @@ if [ "$which" != gateway ]; then
 fi
 if [ "$which" != rasa ]; then
   echo "==> gateway side (.venv-gw, Python 3.11)"
+  [ -f tests/a11y/node_modules/axe-core/axe.min.js ] || npm ci --prefix tests/a11y --no-audit --no-fund
   .venv-gw/bin/python -m pytest tests/knowledge tests/channels tests/e2e \
     --junitxml var/test-results/gateway.xml || status=1
 fi

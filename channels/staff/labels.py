@@ -80,6 +80,8 @@ ACTION_LABELS = {
     "reply": "住民へ送信",
     "release": "自動の案内に戻した",
     "audit_read": "操作の記録を表示",
+    "trends_read": "相談の傾向を表示",
+    "trends_csv": "相談の傾向をCSVで出力",
 }
 
 

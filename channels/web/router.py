@@ -6,17 +6,19 @@ No `from __future__ import annotations` here: the request model is built at run 
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI
+from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
 from channels.deps import ConversationsDep, SettingsDep, TemplatesDep
 from channels.errors import ErrorBody
+from channels.web.ratelimit import WebRateLimit
 from channels.web.schemas import ChatReply, ChatResponse, chat_request_model
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody},
     413: {"model": ErrorBody},
     422: {"model": ErrorBody},
+    429: {"model": ErrorBody, "description": "too many messages from this session or address"},
 }
 
 
@@ -29,14 +31,22 @@ def build_router(max_text_chars: int) -> APIRouter:
     async def chat_page(templates: TemplatesDep, settings: SettingsDep) -> HTMLResponse:
         """The resident's chat page."""
         html = templates.get_template("chat.html").render(max_text_chars=settings.max_text_chars)
-        return HTMLResponse(html)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    @router.get("/weather", response_class=HTMLResponse, include_in_schema=False)
+    async def neutral_page(templates: TemplatesDep) -> HTMLResponse:
+        """Where 「すぐに閉じる」 leads: a plain weather page that says nothing about consultation."""
+        return HTMLResponse(templates.get_template("weather.html").render())
 
     @router.post("/api/chat", response_model=ChatResponse, responses=ERROR_RESPONSES, tags=["chat"])
     async def chat(
+        request: Request,
         conversations: ConversationsDep,
         body: Annotated[request_model, Body()],  # type: ignore[valid-type]
     ) -> ChatResponse:
         """Send one resident message; returns the assistant's replies (contract §5)."""
+        limit: WebRateLimit = request.app.state.web_rate_limit
+        limit.enforce(body.session_id, request.client.host if request.client else None)
         replies = await conversations.handle("web", body.session_id, body.text)
         return ChatResponse(
             session_id=body.session_id,
@@ -47,5 +57,9 @@ def build_router(max_text_chars: int) -> APIRouter:
 
 
 def install(app: FastAPI, max_text_chars: int) -> None:
-    """Mount the web chat routes."""
+    """Mount the web chat routes, with the rate limit from the app's settings."""
+    settings = app.state.settings
+    app.state.web_rate_limit = WebRateLimit(
+        settings.web_rate_per_session, settings.web_rate_per_ip, settings.web_rate_window_seconds
+    )
     app.include_router(build_router(max_text_chars))

@@ -24,6 +24,11 @@ from starlette.routing import Route
 CONSENT = "はい、伝えてください"
 DECLINE = "いいえ、伝えないでください"
 CONSENT_WORDING = "あなたのお話を岐阜市の担当者に伝えてもよいですか?"
+CRISIS_WORD = "死にたい"
+CRISIS_TEXT = (
+    "いま、とてもつらいのですね。命の危険があるときは、すぐに 110 か 119 に電話してください。"
+    "いのちの電話 0570-783-556、よりそいホットライン 0120-279-338 でも話を聞いてもらえます。"
+)
 
 
 @dataclass
@@ -72,6 +77,11 @@ def _turn(state: FakeRasaState, sender: str, text: str) -> list[dict[str, Any]]:
     if text == DECLINE:
         return [{"recipient_id": sender, "text": "わかりました。窓口に直接ご相談いただくこともできます。"}]
     state.words.setdefault(sender, []).append(text)
+    if CRISIS_WORD in text:
+        return [
+            {"recipient_id": sender, "custom": {"crisis": {"level": "urgent", "types": ["suicide"]}}},
+            {"recipient_id": sender, "text": CRISIS_TEXT},
+        ]
     return [
         {"recipient_id": sender, "text": "お話しくださってありがとうございます。"},
         {

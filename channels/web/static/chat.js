@@ -1,6 +1,8 @@
 // Web chat: one random session id per tab (sessionStorage, never in a URL); POST /api/chat.
 // Staff messages (contract §8) come from GET /api/chat/{id}/messages?after=cursor, polled
 // every 2 s with fetch (the id is in the path of an XHR, never in the page's URL or history).
+// Quick exit (「すぐに閉じる」 or Esc twice within 1 s): empties session/local storage and the
+// page, then location.replace()s to a neutral page, so Back does not return to the chat.
 "use strict";
 
 (function () {
@@ -11,6 +13,22 @@
   const input = document.getElementById("text");
   const sendButton = document.getElementById("send");
   const status = document.getElementById("status");
+  const exitForm = document.getElementById("quick-exit-form");
+  const NEUTRAL_URL = "/weather";
+  const ESC_WINDOW_MS = 1000;
+  let exited = false;
+  let lastEscape = 0;
+  let pollTimer = null;
+
+  function quickExit() {
+    exited = true;
+    if (pollTimer !== null) clearInterval(pollTimer);
+    try { sessionStorage.clear(); } catch (err) { /* storage blocked: nothing stored */ }
+    try { localStorage.clear(); } catch (err) { /* storage blocked: nothing stored */ }
+    document.title = "岐阜県の天気";
+    document.body.replaceChildren(); // the conversation leaves the page's memory at once
+    location.replace(NEUTRAL_URL); // replaces the history entry: Back does not lead here
+  }
 
   function newSessionId() {
     const bytes = new Uint8Array(32);
@@ -19,6 +37,7 @@
   }
 
   function sessionId() {
+    if (exited) return "";
     let id = sessionStorage.getItem(KEY);
     if (!id || !/^[A-Za-z0-9_-]{16,128}$/.test(id)) {
       id = newSessionId();
@@ -63,6 +82,7 @@
 
   async function send(text) {
     const trimmed = text.trim();
+    if (exited) return;
     if (!trimmed) {
       status.textContent = "メッセージを入力してください。";
       return;
@@ -99,7 +119,7 @@
   let polling = false;
 
   async function pollFeed() {
-    if (polling) return;
+    if (polling || exited) return;
     polling = true;
     try {
       const url = "/api/chat/" + encodeURIComponent(sessionId()) + "/messages?after=" + encodeURIComponent(cursor);
@@ -117,7 +137,18 @@
   }
 
   pollFeed();
-  setInterval(pollFeed, 2000);
+  pollTimer = setInterval(pollFeed, 2000);
+
+  exitForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    quickExit();
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.isComposing) return;
+    const now = Date.now();
+    if (now - lastEscape <= ESC_WINDOW_MS) quickExit();
+    else lastEscape = now;
+  });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
