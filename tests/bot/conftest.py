@@ -1,14 +1,16 @@
 """A trained model, a Rasa server and an action server for whole conversations.
 
-The model is cached under var/models/ by a hash of bot/, nlu/ and knowledge/ (and the
-config), so a second run skips training. Both servers listen on free local ports; Rasa's
+The model comes from scripts/train.py (cached under var/models/ by a hash of the
+training inputs), so a second run skips training. Both servers listen on free local ports; Rasa's
 HTTP API is protected by a random token. ``BOT_TEST_CONFIG`` may point to another
 config.yml (development only).
 """
 from __future__ import annotations
 
+import os
 import secrets
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,31 +25,23 @@ from tests.bot.harness import (
     env,
     free_port,
     missing_components,
-    source_hash,
     wait_until,
 )
 
 
 @pytest.fixture(scope="session")
-def model(tmp_path_factory) -> Path:
-    config = config_path()
-    missing = missing_components(config)
+def model() -> Path:
+    """The model `make test` trained (INTAKE_MODEL), or scripts/train.py's cached one."""
+    missing = missing_components(config_path())
     if missing:
-        pytest.skip(f"pipeline component not importable yet: {missing}")
-    name = f"bot-{source_hash(config)}"
-    out = ROOT / "var" / "models"
-    path = out / f"{name}.tar.gz"
-    if not path.exists():
-        out.mkdir(parents=True, exist_ok=True)
-        log = tmp_path_factory.mktemp("train") / "train.log"
-        with log.open("w") as handle:
-            result = subprocess.run(
-                [str(BIN / "rasa"), "train", "--data", "bot/data", "--domain", "bot/domain",
-                 "--config", str(config), "--out", str(out), "--fixed-model-name", name],
-                cwd=ROOT, env=env(), stdout=handle, stderr=subprocess.STDOUT, check=False,
-            )
-        assert result.returncode == 0 and path.exists(), log.read_text()[-3000:]
-    return path
+        pytest.fail(f"pipeline component not importable: {missing}")
+    given = os.environ.get("INTAKE_MODEL")
+    if given and Path(given).exists():
+        return Path(given)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from train import train  # the one place that knows how and when to train
+
+    return train(sys.executable)
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,12 @@
-"""Helpers for the whole-conversation tests: model cache key, servers, REST client.
+"""Helpers for the whole-conversation tests: servers, REST client, waiting.
 
-The model is cached under var/models/ by a hash of bot/, nlu/ and knowledge/ (and the
-config), so a second run skips training. Both servers listen on free local ports; Rasa's
+The model comes from scripts/train.py (cached under var/models/ by a hash of the
+training inputs), so a second run skips training. Both servers listen on free local ports; Rasa's
 HTTP API is protected by a random token. ``BOT_TEST_CONFIG`` may point to another
 config.yml (development only).
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import socket
@@ -23,9 +22,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-HASHED_DIRS = ("bot", "nlu", "knowledge")
-# Not part of the model: read by the action server at run time, or test data only.
-UNHASHED = ("bot/tests", "knowledge/wording")
 START_TIMEOUT = 300  # seconds; loading GiNZA and TensorFlow on 2 cores is slow
 
 
@@ -48,18 +44,6 @@ def missing_components(config: Path) -> list[str]:
             if not found:
                 missing.append(name)
     return missing
-
-
-def source_hash(config: Path) -> str:
-    digest = hashlib.sha256(config.read_bytes())
-    for folder in HASHED_DIRS:
-        for path in sorted((ROOT / folder).rglob("*")):
-            relative = path.relative_to(ROOT).as_posix()
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc" \
-                    and not relative.startswith(UNHASHED):
-                digest.update(relative.encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def free_port() -> int:
