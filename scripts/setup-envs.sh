@@ -33,11 +33,11 @@ ensure_uv() {
   UV=$PWD/.venv-tools/bin/uv
 }
 
-sync_env() {  # $1 = venv dir, $2 = python, $3 = lock file
+sync_env() {  # $1 = venv dir, $2 = python, $3 = lock file, $4 = what to expect
   local venv=$1 py=$2 lock=$3 stamp="$1/.lock.sha256" sum
   sum=$(sha256sum "$lock" | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -x "$venv/bin/python" ]; then return; fi
-  echo "==> building $venv from $lock (first time only; the Rasa side is about 3 GB)"
+  echo "==> building $venv from $lock (first time only; ${4:-a minute})"
   [ -x "$venv/bin/python" ] || "$UV" venv -q -p "$py" "$venv"
   "$UV" pip sync -q --python "$venv/bin/python" "$lock"
   echo "$sum" > "$stamp"
@@ -48,5 +48,5 @@ PY310=$(find_python 3.10 exact) || {
 PYGW=$(find_python 3.11 min) || {
   echo "Python 3.11 or newer was not found on PATH or under pyenv: install it (e.g. 'pyenv install 3.11.7') and run again." >&2; exit 1; }
 ensure_uv
-sync_env .venv-rasa "$PY310" requirements/rasa.lock
-sync_env .venv-gw "$PYGW" requirements/gateway.lock
+sync_env .venv-rasa "$PY310" requirements/rasa.lock "about 3 GB, 15–60 s with uv"
+sync_env .venv-gw "$PYGW" requirements/gateway.lock "about 300 MB"
