@@ -2,7 +2,7 @@
 # The whole test suite of both environments: `make test` (and CI through .ci/run).
 #   scripts/test.sh          everything
 #   scripts/test.sh rasa     Rasa side only (knowledge, nlu, actions, bot)
-#   scripts/test.sh gateway  gateway side only (knowledge, channels, e2e)
+#   scripts/test.sh gateway  gateway side only (knowledge, channels, bench harness, e2e)
 # Sets up whatever is missing first: Debian packages, both environments, the Rasa model,
 # a throwaway PostgreSQL for the store tests. Ends with one line counting all tests.
 set -uo pipefail
@@ -32,7 +32,7 @@ fi
 if [ "$which" != rasa ]; then
   echo "==> gateway side (.venv-gw, Python 3.11)"
   [ -f tests/a11y/node_modules/axe-core/axe.min.js ] || npm ci --prefix tests/a11y --no-audit --no-fund
-  .venv-gw/bin/python -m pytest tests/knowledge tests/channels tests/e2e \
+  .venv-gw/bin/python -m pytest tests/knowledge tests/channels tests/bench tests/e2e \
     --junitxml var/test-results/gateway.xml || status=1
 fi
 .venv-gw/bin/python scripts/test_totals.py var/test-results/*.xml

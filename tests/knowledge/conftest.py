@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from kb_support import read_shared
+from tests.knowledge.kb_support import read_shared
 
 from knowledge.datafile import load_yaml
 from knowledge.pack import PACKS_DIR

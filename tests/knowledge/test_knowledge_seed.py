@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from kb_support import quoted, squeeze
+from tests.knowledge.kb_support import quoted, squeeze
 
 from knowledge.pack import Counter, Note, load_pack
 
