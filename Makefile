@@ -3,7 +3,7 @@ SHELL := /bin/bash
 RASA_PY := .venv-rasa/bin/python
 GW_PY := .venv-gw/bin/python
 
-.PHONY: setup model run test test-rasa test-gw lint validate eval bench help
+.PHONY: setup model run test test-rasa test-gw lint validate eval bench soak help
 
 help:
 	@echo "make run    - set up what is missing, train if needed, start every process"
@@ -38,4 +38,7 @@ eval: setup
 	@./intake eval --check
 
 bench: model
-	@$(RASA_PY) scripts/bench_nlu.py
+	@$(GW_PY) scripts/bench/run_all.py $(BENCH_ARGS)
+
+soak: model
+	@$(GW_PY) scripts/bench/soak.py $(SOAK_ARGS)
