@@ -73,6 +73,10 @@ class KinshipLexicon:
     multipliers: dict[str, int]
     number_words: dict[str, int]
     ages: AgeRules
+    husband_after: frozenset[str] = frozenset()
+    wife_after: frozenset[str] = frozenset()
+    spouse_particles: tuple[str, ...] = ()
+    katakana_only: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,7 +187,22 @@ def load_kinship(path: Path | None = None) -> KinshipLexicon:
         multipliers=_ints(fields, "multipliers"),
         number_words=_ints(fields, "number_words"),
         ages=ages,
+        **_spouse_rules(fields),
+        katakana_only=frozenset(fields.texts("katakana_only", required=False)),
     )
+
+
+def _spouse_rules(fields: Fields) -> dict:
+    """``spouse_of_relative`` (optional): 娘が夫から… → the daughter's husband."""
+    block = fields.mapping("spouse_of_relative", required=False)
+    if block is None:
+        return {}
+    husband_after, wife_after = block.texts("husband_after"), block.texts("wife_after")
+    bad = sorted((set(husband_after) | set(wife_after)) - set(RELATIONS))
+    if bad:
+        raise KnowledgeError(f"{block.where}: unknown relation codes {bad}")
+    return {"husband_after": frozenset(husband_after), "wife_after": frozenset(wife_after),
+            "spouse_particles": tuple(block.texts("particles"))}
 
 
 def load_crisis(path: Path | None = None) -> CrisisLexicon:

@@ -6,17 +6,18 @@ Doc already parsed elsewhere (Rasa's SpacyNLP), so a message is parsed exactly o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from knowledge.codes import CATEGORIES, CRISIS_TYPES
 from knowledge.lexicons import Lexicons, load_lexicons
-from nlu.categories import find_categories
-from nlu.classifier import CategoryModel, load_or_train
+from nlu.categories import CategoryHit, find_categories
+from nlu.classifier import CategoryModel, Models, load_or_train
 from nlu.crisis import detect_crisis
-from nlu.household import extract_household
+from nlu.household import Member, extract_household
 from nlu.normalize import TextView, clean_text
-from nlu.writer import guess_writer
+from nlu.writer import OUTSIDE_WRITERS, guess_writer, writer_features
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -28,11 +29,15 @@ SPACY_MODEL = "ja_ginza"
 CounterFinder = Callable[[Iterable[str]], list[dict[str, str]]]
 
 
+UNUSED_PIPES = ("ner",)
+"""GiNZA pipes whose output the analysis never reads (entities): not loaded, not run."""
+
+
 def load_spacy(name: str = SPACY_MODEL) -> Language:
-    """ja_ginza (one load per process; about 3 s warm)."""
+    """ja_ginza without the unused pipes (one load per process; about 3 s warm)."""
     import spacy
 
-    return spacy.load(name)
+    return spacy.load(name, exclude=list(UNUSED_PIPES))
 
 
 def pack_counters(municipality: str | None = None) -> CounterFinder:
@@ -62,17 +67,52 @@ def complete_parse(doc: Doc, nlp: Language | None) -> Doc:
     return doc
 
 
+def category_features(hits: Iterable[CategoryHit]) -> dict[str, float]:
+    """The lexicon's evidence as classifier features: which categories counted, which
+    were only mentioned negated or hypothetically."""
+    counted = {h.code for h in hits if h.counts}
+    feats = {f"lex:{code}": 1.0 for code in counted}
+    feats.update({f"neg:{h.code}": 1.0 for h in hits if not h.counts and h.code not in counted})
+    return feats
+
+
+@dataclass
+class RuleAnalysis:
+    """What the lexicons and rules find in one parsed message (before the classifiers)."""
+
+    view: TextView
+    hits: list[CategoryHit]
+    members: list[Member]
+    categories: list[str]
+    writer: str
+    category_features: dict[str, float]
+    writer_features: dict[str, float]
+
+
 class Analyzer:
     """Turns a resident's message into categories, members, crisis, counters and writer."""
 
     def __init__(self, nlp: Language | None = None, lexicons: Lexicons | None = None,
-                 models: tuple[CategoryModel | None, CategoryModel | None] | None = None,
+                 models: Models | tuple[CategoryModel | None, ...] | None = None,
                  counters: CounterFinder | None = None) -> None:
-        """``models``: (category, crisis) classifiers; default: saved or trained now."""
+        """``models``: the trained parts (a ``Models``, or the tuple (category, crisis[,
+        writer]) with None for rules only); default: saved, or trained now."""
         self._nlp = nlp
         self.lexicons = lexicons or load_lexicons()
-        self.model, self.crisis_model = load_or_train() if models is None else models
+        if models is None:
+            models = load_or_train(self.features_of_text)
+        elif isinstance(models, tuple):
+            models = Models(*models)
+        self.models = models
         self.counters = counters or pack_counters()
+
+    @property
+    def model(self) -> CategoryModel | None:
+        return self.models.categories
+
+    @property
+    def crisis_model(self) -> CategoryModel | None:
+        return self.models.crisis
 
     @property
     def nlp(self) -> Language:
@@ -84,27 +124,66 @@ class Analyzer:
         """Parse ``text`` (cleaned and capped) and analyse it."""
         return self.analyze_doc(self.nlp(clean_text(text)))
 
-    def analyze_doc(self, doc: Doc, nlp: Language | None = None) -> dict[str, Any]:
-        """Analyse an already parsed message; ``nlp`` (the pipeline that made ``doc``)
-        completes a Doc made with the parser disabled. Without a parse the analysis still
-        runs, with sentence ends from punctuation and no negation reading."""
+    def analyze_many(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[dict[str, Any]]:
+        """``analyze`` over many texts, parsed in batches (nlp.pipe), results in order."""
+        for doc in self.nlp.pipe((clean_text(t) for t in texts), batch_size=batch_size):
+            yield self.analyze_doc(doc)
+
+    def rules(self, doc: Doc, nlp: Language | None = None) -> RuleAnalysis:
+        """Lexicons and rules on a parsed message; also the features the models read."""
         doc = complete_parse(doc, nlp or self._nlp)
         view = TextView.of(doc)
         lex = self.lexicons
         hits = find_categories(view, lex.categories)
         found = {h.code for h in hits if h.counts}
-        if self.model is not None:
-            found |= set(self.model.predict(doc.text))
         categories = [c for c in CATEGORIES if c in found]
         members, _ = extract_household(view, hits, lex.kinship)
         owned = {c for m in members for c in m.categories}
         own = [c for c in categories if c not in owned]
+        writer = guess_writer(doc.text, members, categories, own, lex.writer)
+        return RuleAnalysis(view, hits, members, categories, writer, category_features(hits),
+                            writer_features(doc.text, members, categories, own, writer, lex.writer))
+
+    def features_of_text(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
+        """(category, writer) features of a text, for training the models."""
+        found = self.rules(self.nlp(clean_text(text)))
+        return found.category_features, found.writer_features
+
+    def features_of_texts(self, texts: Iterable[str]) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
+        """``features_of_text`` for many texts, parsed in batches: text → features."""
+        texts = list(dict.fromkeys(texts))
+        out = {}
+        for text, doc in zip(texts, self.nlp.pipe(clean_text(t) for t in texts), strict=True):
+            found = self.rules(doc)
+            out[text] = (found.category_features, found.writer_features)
+        return out
+
+    def analyze_doc(self, doc: Doc, nlp: Language | None = None) -> dict[str, Any]:
+        """Analyse an already parsed message; ``nlp`` (the pipeline that made ``doc``)
+        completes a Doc made with the parser disabled. Without a parse the analysis still
+        runs, with sentence ends from punctuation and no negation reading."""
+        found = self.rules(doc, nlp)
+        text = found.view.doc.text
+        if self.models.categories is not None:
+            chosen = set(self.models.categories.predict(text, found.category_features))
+            categories = [c for c in CATEGORIES if c in chosen]
+        else:
+            categories = found.categories
+        writer = found.writer
+        if self.models.writer is not None:
+            writer = self.models.writer.predict(text, found.writer_features)
+        members = found.members
+        if writer in OUTSIDE_WRITERS:
+            # A neighbour or professional writes about someone else's household: every
+            # person named is, to the writer, "other" (annotation guidelines).
+            for member in members:
+                member.relation = "other"
         return {
             "categories": categories,
             "members": [m.as_dict() for m in members],
-            "crisis": self._crisis(doc.text, view),
+            "crisis": self._crisis(text, found.view),
             "counters": self.counters(categories),
-            "writer": guess_writer(doc.text, members, categories, own, lex.writer),
+            "writer": writer,
         }
 
     def _crisis(self, text: str, view: TextView | None) -> dict[str, Any]:

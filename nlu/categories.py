@@ -40,7 +40,8 @@ class CategoryHit:
 @lru_cache(maxsize=2)
 def category_index(lexicon: CategoryLexicon) -> TermIndex[str]:
     """The lexicon indexed once per process (terms normalised with Sudachi)."""
-    return TermIndex(((t, code) for code, terms in lexicon.terms.items() for t in terms), aligned=False)
+    return TermIndex(((t, code) for code, terms in lexicon.terms.items() for t in terms),
+                     aligned=False)
 
 
 def sentence_of(doc: Doc, i: int) -> tuple[int, int]:

@@ -11,7 +11,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before anything imports Te
 import argparse
 import json
 import logging
+import queue
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
@@ -53,16 +55,74 @@ def _error_id(exc: BadLine) -> Any:
 def analyze_lines(lines: Iterable[str], analyze: Callable[[str], dict]) -> Iterator[dict]:
     """One output object per input line, in order; bad lines become error objects."""
     for line in lines:
+        yield from analyze_batch([line], lambda texts: [analyze(t) for t in texts])
+
+
+def analyze_batch(lines: list[str], analyze_many: Callable[[list[str]], list[dict]]) -> list[dict]:
+    """Output objects for a batch of input lines, in order. The good lines are analysed
+    together (one nlp.pipe call); if that fails, each one alone, so one bad message only
+    spoils its own output line."""
+    parsed: list[tuple[Any, str] | dict] = []
+    for line in lines:
         try:
-            line_id, text = parse_line(line)
+            parsed.append(parse_line(line))
         except BadLine as exc:
-            yield {"id": _error_id(exc), "error": exc.args[0]}
-            continue
+            parsed.append({"id": _error_id(exc), "error": exc.args[0]})
+    good = [p for p in parsed if isinstance(p, tuple)]
+    try:
+        results = iter(analyze_many([text for _, text in good]))
+        answers = {id(p): {"id": p[0], **next(results)} for p in good}
+    except Exception:  # retried one by one below
+        answers = {id(p): _analyze_one(p, analyze_many) for p in good}
+    return [answers[id(p)] if isinstance(p, tuple) else p for p in parsed]
+
+
+def _analyze_one(item: tuple[Any, str], analyze_many: Callable[[list[str]], list[dict]]) -> dict:
+    line_id, text = item
+    try:
+        return {"id": line_id, **analyze_many([text])[0]}
+    except Exception as exc:  # one bad message must not stop the stream
+        logger.exception("analysis failed for line id %r", line_id)
+        return {"id": line_id, "error": f"analysis failed: {type(exc).__name__}"}
+
+
+BATCH_SIZE = 32
+READ_AHEAD_LINES = 100_000
+
+
+def batches(stream: IO[str], size: int) -> Iterator[list[str]]:
+    """Lines of ``stream`` in batches of at most ``size``: a batch holds what has already
+    arrived, so an interactive caller gets each answer without waiting for more input."""
+    # Read ahead generously: a caller that writes all its input before reading any output
+    # (as scripts/bench does) must never block on a full stdin pipe while we wait on stdout.
+    lines: queue.Queue[str | None] = queue.Queue(maxsize=READ_AHEAD_LINES)
+
+    def read() -> None:
         try:
-            yield {"id": line_id, **analyze(text)}
-        except Exception as exc:  # one bad message must not stop the stream
-            logger.exception("analysis failed for line id %r", line_id)
-            yield {"id": line_id, "error": f"analysis failed: {type(exc).__name__}"}
+            for line in iter(stream.readline, ""):
+                lines.put(line)
+        finally:
+            lines.put(None)
+
+    threading.Thread(target=read, name="stdin-reader", daemon=True).start()
+    done = False
+    while not done:
+        first = lines.get()
+        if first is None:
+            return
+        batch = [first]
+        while len(batch) < size:
+            try:
+                nxt = lines.get_nowait()
+            except queue.Empty:
+                break
+            if nxt is None:
+                done = True
+                break
+            batch.append(nxt)
+        yield batch
+
+
 
 
 def cmd_analyze(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
@@ -70,19 +130,25 @@ def cmd_analyze(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> in
 
     analyzer = Analyzer()
     analyzer.analyze("準備")  # load and warm the parser before the first real line
-    for result in analyze_lines(iter(stdin.readline, ""), analyzer.analyze):
-        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+
+    def analyze_many(texts: list[str]) -> list[dict]:
+        return list(analyzer.analyze_many(texts, batch_size=BATCH_SIZE))
+
+    for batch in batches(stdin, BATCH_SIZE):
+        for result in analyze_batch(batch, analyze_many):
+            stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         stdout.flush()
     return 0
 
 
 def cmd_train(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
-    from nlu.classifier import CRISIS_MODEL_PATH, MODEL_PATH, train_from_data
+    from nlu.analysis import Analyzer
+    from nlu.classifier import MODEL_PATH, Models, dataset, save_models, train_from_data
 
-    categories, crisis = train_from_data()
-    categories.save(MODEL_PATH)
-    crisis.save(CRISIS_MODEL_PATH)
-    stdout.write(f"saved {MODEL_PATH} and {CRISIS_MODEL_PATH}\n")
+    rules = Analyzer(models=Models(), counters=lambda categories: [])
+    features = rules.features_of_texts(r["text"] for r in dataset("train"))
+    save_models(train_from_data(features.__getitem__), MODEL_PATH)
+    stdout.write(f"saved {MODEL_PATH}\n")
     return 0
 
 

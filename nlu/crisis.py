@@ -9,33 +9,27 @@ cover a span so that it does not count.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from knowledge.codes import CRISIS_TYPES
 from knowledge.lexicons import CrisisLexicon
-from nlu.normalize import compact, term_forms
+from nlu.normalize import KeyScanner, compact, term_forms
 
 if TYPE_CHECKING:
     from nlu.normalize import TextView
 
 
-def _alternation(words: list[str]) -> re.Pattern[str] | None:
-    words = sorted({w for w in words if w}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words)) if words else None
-
-
-Patterns = dict[str, dict[str, "re.Pattern[str] | None"]]
+Scanners = dict[str, dict[str, KeyScanner]]
 
 
 @lru_cache(maxsize=2)
-def _patterns(lexicon: CrisisLexicon) -> tuple[Patterns, Patterns]:
+def _scanners(lexicon: CrisisLexicon) -> tuple[Scanners, Scanners]:
     """Per rendering kind (surface/norm/reading) and type, the compacted term forms; and
     the idioms the same way. A reading is only ever matched against readings."""
-    def build(terms: tuple[str, ...]) -> dict[str, re.Pattern[str] | None]:
+    def build(terms: tuple[str, ...]) -> dict[str, KeyScanner]:
         forms = [term_forms(t) for t in terms]
-        return {kind: _alternation([compact(f[kind]) for f in forms if kind in f])
+        return {kind: KeyScanner(compact(f[kind]) for f in forms if kind in f)
                 for kind in ("surface", "norm", "reading")}
 
     per_type = {kind: build(terms) for kind, terms in lexicon.terms.items()}
@@ -44,14 +38,20 @@ def _patterns(lexicon: CrisisLexicon) -> tuple[Patterns, Patterns]:
     return by_rendering, {r: {"idiom": idioms[r]} for r in idioms}
 
 
-def _found(pattern: re.Pattern[str] | None, idioms: re.Pattern[str] | None, string: str,
+def _found(scanner: KeyScanner | None, idioms: KeyScanner | None, string: str,
            starts: frozenset[int] | None = None) -> bool:
     """A term outside every idiom; with ``starts``, only terms that begin a word."""
-    if pattern is None:
+    if scanner is None:
         return False
-    covered = {k for m in (idioms.finditer(string) if idioms else ()) for k in range(m.start(), m.end())}
-    return any(not set(range(m.start(), m.end())) <= covered
-               for m in pattern.finditer(string) if starts is None or m.start() in starts)
+    covered: set[int] | None = None
+    for start, end, _ in scanner.search_all(string):
+        if starts is not None and start not in starts:
+            continue
+        if covered is None:
+            covered = {k for s, e, _ in (idioms.search_all(string) if idioms else ()) for k in range(s, e)}
+        if not set(range(start, end)) <= covered:
+            return True
+    return False
 
 
 def _renderings(text: str, view: TextView | None) -> list[tuple[str, str, frozenset[int] | None]]:
@@ -67,7 +67,7 @@ def _renderings(text: str, view: TextView | None) -> list[tuple[str, str, frozen
 
 def detect_crisis(text: str, lexicon: CrisisLexicon, view: TextView | None = None) -> dict:
     """``{"level": "urgent" | "none", "types": [...]}`` in contract order of types."""
-    patterns, idioms = _patterns(lexicon)
+    patterns, idioms = _scanners(lexicon)
     searched = _renderings(text, view)
     types = [kind for kind in CRISIS_TYPES
              if any(_found(patterns[r].get(kind), idioms[r]["idiom"], s, starts)

@@ -194,23 +194,38 @@ def _errors(rows: Sequence[Result], preds: Sequence[Result]) -> str:
     return "\n".join(out)
 
 
-def run(args: argparse.Namespace, stdout: IO[str]) -> int:
-    """Entry point of ``intake eval``."""
+def evaluate(split: str = "test", data_dir: Path = DATA_DIR, with_models: bool = True,
+             ) -> tuple[dict[str, Any], dict[str, Any], list[Result], list[Result]]:
+    """Train on ``split == "train"`` (unless ``with_models`` is False: rules only) and
+    score the ``split`` lines: (our scores, baseline scores, gold lines, our predictions)."""
     from nlu.analysis import Analyzer, pack_counters
+    from nlu.classifier import Models
 
-    data_dir = Path(args.data) if args.data else DATA_DIR
     train = dataset("train", data_dir)
-    rows = dataset(args.split, data_dir)
+    rows = dataset(split, data_dir)
     if not rows or not train:
-        stdout.write(f"no annotated lines in {data_dir} (train: {len(train)}, {args.split}: {len(rows)})\n")
-        return 1
-    models = (None, None) if args.split == "train" else train_models(train)
+        raise ValueError(f"no annotated lines in {data_dir} (train: {len(train)}, {split}: {len(rows)})")
     counters = pack_counters()
-    analyzer = Analyzer(models=models, counters=counters)
-    preds = [analyzer.analyze(r["text"]) for r in rows]
+    rules = Analyzer(models=Models(), counters=counters)
+    models = Models()
+    if with_models:
+        features = rules.features_of_texts([r["text"] for r in train])
+        models = train_models(train, features.__getitem__)
+    analyzer = Analyzer(nlp=rules.nlp, lexicons=rules.lexicons, models=models, counters=counters)
+    preds = list(analyzer.analyze_many(r["text"] for r in rows))
     baseline = KeywordBaseline(load_baseline())
     base_preds = [baseline.analyze(r["text"]) for r in rows]
-    ours, base = score(preds, rows, counters), score(base_preds, rows, counters)
+    return score(preds, rows, counters), score(base_preds, rows, counters), rows, preds
+
+
+def run(args: argparse.Namespace, stdout: IO[str]) -> int:
+    """Entry point of ``intake eval``."""
+    data_dir = Path(args.data) if args.data else DATA_DIR
+    try:
+        ours, base, rows, preds = evaluate(args.split, data_dir, with_models=args.split != "train")
+    except ValueError as exc:
+        stdout.write(f"{exc}\n")
+        return 1
     stdout.write(format_report(ours, base, args.split) + "\n")
     if args.errors and args.split == "train":
         stdout.write("\nerrors (train split, lexicon and rules only):\n" + _errors(rows, preds) + "\n")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from knowledge.lexicons import KinshipLexicon, KinWord
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 SPEAKER = "speaker"
 OWNER_DEPS = ("nsubj", "dislocated", "nsubj:pass", "obl", "nmod", "iobj", "obj")
 MAX_NOTE_CHARS = 24
-_COUNT_AFTER = re.compile(r"^(?:が|は|も|を|の)?(\d|[一二三四五六]|ふた|ひと)(?:人|り)")
+_COUNT_AFTER = re.compile(r"^(?:が|は|も|を)?(\d|[一二三四五六]|ふた|ひと)(?:人|り|にん)")
 _COUNT_BEFORE = re.compile(r"(\d|[一二三四五六]|ふた|ひと)(?:人|り)の$")
 _CLAUSE_BREAK = re.compile(r"[。!?！？\n]")
 
@@ -76,8 +77,10 @@ def find_mentions(view: TextView, lexicon: KinshipLexicon) -> list[Mention]:
     mentions = [
         Mention(m.start, m.end, m.payloads[0].relations, m.payloads[0].ident, term=m.key)
         for m in kin_index(lexicon).find(view)
+        if not _katakana_mismatch(view, m.start, m.end, m.payloads[0].term, lexicon)
     ]
     mentions = _resolve_compounds(view, mentions, lexicon)
+    _spouses_of_relatives(view, mentions, lexicon)
     for mention in mentions:
         _apply_context(view, mention, lexicon)
     return mentions
@@ -98,6 +101,27 @@ def _resolve_compounds(view: TextView, mentions: list[Mention], lexicon: Kinship
                 continue
         out.append(mention)
     return out
+
+
+def _katakana_mismatch(view: TextView, i: int, j: int, term: str, lexicon: KinshipLexicon) -> bool:
+    """ママ written in hiragana is the まま of このまま, not a mother."""
+    if term not in lexicon.katakana_only:
+        return False
+    start, end = view.doc_span(i, j)
+    return view.doc[start:end].text.replace(" ", "") != term
+
+
+def _spouses_of_relatives(view: TextView, mentions: list[Mention], lexicon: KinshipLexicon) -> None:
+    """「娘が夫から暴力を」: the husband is the daughter's, an in-law to the writer."""
+    for prev, mention in pairwise(mentions):
+        if len(prev.relations) != 1 or mention.relations not in (("husband",), ("wife",)):
+            continue
+        between = view.surface.text[view.surface.ends[prev.j - 1]:view.surface.starts[mention.i]]
+        if between not in lexicon.spouse_particles:
+            continue
+        after = lexicon.husband_after if mention.relations == ("husband",) else lexicon.wife_after
+        if prev.relations[0] in after:
+            mention.relations = ("other_relative",)
 
 
 def _compound_relation(first: str, second: str, lexicon: KinshipLexicon) -> str | None:
@@ -132,7 +156,7 @@ def _apply_context(view: TextView, mention: Mention, lexicon: KinshipLexicon) ->
         if before.endswith(word + "の"):
             mention.count = n
     found = _COUNT_AFTER.match(after) or _COUNT_BEFORE.search(before)
-    if found and len(mention.relations) == 1:
+    if found and len(mention.relations) == 1 and mention.ident is None:
         mention.count = max(mention.count, _count_of(found.group(1), lexicon))
 
 
@@ -183,7 +207,10 @@ def build_members(mentions: list[Mention]) -> tuple[list[Member], dict[int, list
     for pos, mention in enumerate(mentions):
         if mention.is_speaker:
             continue
-        named[pos] = [m for rel in mention.relations for m in _place(members, rel, mention)]
+        relations = mention.relations
+        if relations == ("parent",) and mention.count == 2:
+            relations, mention.count = ("mother", "father"), 1  # 親は二人とも → both parents
+        named[pos] = [m for rel in relations for m in _place(members, rel, mention)]
     return members, named
 
 

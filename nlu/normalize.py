@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +24,6 @@ MAX_CHARS = 4000
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t\u3000]+")
-_KATAKANA = re.compile(r"[\u30a1-\u30f4]")
 _NOT_WORD = re.compile(r"[\s、。，．,.!?！？・…「」『』（）()【】\[\]〜~ー－\-:：;；\"'“”‘’]+")
 
 P = TypeVar("P")
@@ -41,10 +41,14 @@ def clean_text(text: str, limit: int = MAX_CHARS) -> str:
     return text[:limit]
 
 
+_KATA_TO_HIRA = {code: code - 0x60 for code in range(0x30A1, 0x30F5)}
+
+
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """The matching key of a string: NFKC, lower case, katakana as hiragana."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return _KATAKANA.sub(lambda m: chr(ord(m.group()) - 0x60), text)
+    """The matching key of a string: NFKC, lower case, katakana as hiragana (cached:
+    the same words and tokens come back in every message)."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_KATA_TO_HIRA)
 
 
 def compact(text: str) -> str:
@@ -75,8 +79,8 @@ class Rendering:
 
     def tokens_of(self, start: int, end: int) -> tuple[int, int]:
         """Token range ``[i, j)`` overlapping the character span ``[start, end)``."""
-        i = next(k for k, e in enumerate(self.ends) if e > start)
-        j = next((k for k, s in enumerate(self.starts) if s >= end), len(self.starts))
+        i = bisect_right(self.ends, start)
+        j = bisect_left(self.starts, end)
         return i, max(j, i + 1)
 
 
@@ -157,22 +161,15 @@ class TermIndex(Generic[P]):
     MAX_TOKENS = 8
 
     def __init__(self, entries: Iterable[tuple[str, P]], aligned: bool,
-                 kinds: tuple[str, ...] = ("surface", "norm", "reading")) -> None:
+                 kinds: tuple[str, ...] = ("surface", "norm", "reading"), min_reading: int = 3) -> None:
         self.aligned = aligned
         self.kinds = kinds
         self.keys: dict[str, dict[str, list[P]]] = {"surface": {}, "norm": {}, "reading": {}}
         for term, payload in entries:
             for kind, key in term_forms(term).items():
-                if key:
+                if key and not (kind == "reading" and len(key) < min_reading):
                     self.keys[kind].setdefault(key, []).append(payload)
-        self.patterns = {kind: self._pattern(keys) for kind, keys in self.keys.items()}
-
-    @staticmethod
-    def _pattern(keys: dict[str, list[P]]) -> re.Pattern[str] | None:
-        if not keys:
-            return None
-        ordered = sorted(keys, key=len, reverse=True)
-        return re.compile("|".join(re.escape(k) for k in ordered))
+        self.scanners = {kind: KeyScanner(keys) for kind, keys in self.keys.items()}
 
     def find(self, view: TextView) -> list[Match[P]]:
         """All matches over the three renderings, longest first, without overlaps."""
@@ -180,17 +177,33 @@ class TermIndex(Generic[P]):
         for kind, rendering in view.renderings().items():
             if kind not in self.kinds:
                 continue
-            finder = self._aligned if self.aligned else self._substrings
-            found.extend(finder(kind, rendering))
+            if self.aligned:
+                found.extend(self._aligned(kind, rendering))
+            else:
+                found.extend(self._substrings(kind, rendering, view))
         return _longest_first(found)
 
-    def _substrings(self, kind: str, rendering: Rendering) -> Iterable[Match[P]]:
-        pattern = self.patterns[kind]
-        if pattern is None:
-            return
-        for m in pattern.finditer(rendering.text):
-            i, j = rendering.tokens_of(m.start(), m.end())
-            yield Match(i, j, m.group(), tuple(self.keys[kind][m.group()]), kind)
+    def _substrings(self, kind: str, rendering: Rendering, view: TextView) -> Iterable[Match[P]]:
+        for start, end, key in self.scanners[kind].finditer(rendering.text):
+            i, j = rendering.tokens_of(start, end)
+            if kind == "reading" and not self._reading_fits(view, rendering, start, end, i, j):
+                continue
+            yield Match(i, j, key, tuple(self.keys[kind][key]), kind)
+
+    SHORT_READING = 4
+    FUNCTION_POS = frozenset({"ADP", "AUX", "SCONJ", "CCONJ", "PART"})
+
+    def _reading_fits(self, view: TextView, rendering: Rendering, start: int, end: int,
+                      i: int, j: int) -> bool:
+        """A reading must begin a word; a short one must also end one and not run into a
+        particle, so 家出 (いえで) is not read into 家で while かいご (かい|ご) is 介護."""
+        if rendering.starts[i] != start:
+            return False
+        if end - start >= self.SHORT_READING:
+            return True
+        if rendering.ends[j - 1] != end:
+            return False
+        return all(view.doc[view.token_ids[k]].pos_ not in self.FUNCTION_POS for k in range(i + 1, j))
 
     def _aligned(self, kind: str, rendering: Rendering) -> Iterable[Match[P]]:
         keys, text, n = self.keys[kind], rendering.text, len(rendering.starts)
@@ -200,6 +213,43 @@ class TermIndex(Generic[P]):
                 if key in keys:
                     yield Match(i, j, key, tuple(keys[key]), kind)
                     break
+
+
+class KeyScanner:
+    """Leftmost-longest, non-overlapping occurrences of many keys in a string.
+
+    Replaces a regex alternation of hundreds of terms (which tries every alternative at
+    every position): keys are grouped by first character, with the lengths that occur,
+    so each position costs a dict lookup and a handful of slices.
+    """
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        lengths: dict[str, set[int]] = {}
+        self.keys = frozenset(k for k in keys if k)
+        for key in self.keys:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
+
+    def finditer(self, text: str) -> Iterable[tuple[int, int, str]]:
+        """``(start, end, key)`` left to right; at each start the longest key wins."""
+        k, n = 0, len(text)
+        while k < n:
+            for length in self.lengths.get(text[k], ()):
+                piece = text[k:k + length]
+                if piece in self.keys:
+                    yield k, k + length, piece
+                    k += length
+                    break
+            else:
+                k += 1
+
+    def search_all(self, text: str) -> Iterable[tuple[int, int, str]]:
+        """Every occurrence (overlapping allowed), for callers that filter themselves."""
+        for k in range(len(text)):
+            for length in self.lengths.get(text[k], ()):
+                piece = text[k:k + length]
+                if piece in self.keys:
+                    yield k, k + length, piece
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,32 @@ member (息子が不登校で) makes the writer family; a worry of the writer's 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from knowledge.lexicons import WriterLexicon
 from nlu.household import Member
 from nlu.normalize import fold
 
+OUTSIDE_WRITERS = frozenset({"neighbour", "professional"})
+"""Writers outside the household they write about: the people they name are ``other``."""
+FIRST_PERSON = ("私", "わたし", "自分", "俺", "おれ", "僕", "ぼく", "あたし", "うち", "ワシ", "わし")
+MAX_COUNT = 3
+
+
+@lru_cache(maxsize=4)
+def _folded_cues(lexicon: WriterLexicon) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((kind, tuple(fold(c) for c in cues)) for kind, cues in lexicon.cues.items())
+
+
+def _cues(text: str, lexicon: WriterLexicon) -> list[str]:
+    """Every writer kind with a cue in the text, in the lexicon's priority order."""
+    folded = fold(text)
+    return [kind for kind, cues in _folded_cues(lexicon) if any(c in folded for c in cues)]
+
 
 def _cue(text: str, lexicon: WriterLexicon) -> str | None:
-    folded = fold(text)
-    for kind, cues in lexicon.cues.items():
-        if any(fold(c) in folded for c in cues):
-            return kind
-    return None
+    found = _cues(text, lexicon)
+    return found[0] if found else None
 
 
 def guess_writer(text: str, members: Sequence[Member], categories: Sequence[str],
@@ -41,4 +55,23 @@ def guess_writer(text: str, members: Sequence[Member], categories: Sequence[str]
         return "family"
     if categories or own_categories:
         return "self"
-    return "family" if family else "unknown"
+    return "family" if family else "self"
+
+
+def writer_features(text: str, members: Sequence[Member], categories: Sequence[str],
+                    own_categories: Sequence[str], rule: str, lexicon: WriterLexicon) -> dict[str, float]:
+    """What the writer model reads beside the n-grams: the rules' guess, the cue kinds,
+    how many family and other people carry a worry, first-person words."""
+    family = [m for m in members if m.relation != "other"]
+    others = [m for m in members if m.relation == "other"]
+    folded = fold(text)
+    feats = {f"rule:{rule}": 1.0}
+    feats.update({f"cue:{kind}": 1.0 for kind in _cues(text, lexicon)})
+    feats["family"] = min(len(family), MAX_COUNT) / MAX_COUNT
+    feats["others"] = min(len(others), MAX_COUNT) / MAX_COUNT
+    feats["family_worry"] = float(any(set(m.categories) & lexicon.family_categories for m in family))
+    feats["others_worry"] = float(any(m.categories for m in others))
+    feats["own_worry"] = float(bool(own_categories))
+    feats["first_person"] = float(any(fold(w) in folded for w in FIRST_PERSON))
+    feats["no_people"] = float(not members)
+    return feats
