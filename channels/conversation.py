@@ -9,11 +9,17 @@ With an inbox (channels/takeover/inbox.py) a turn first asks whether a staff mem
 the resident's conversation: then the message is stored for the staff and Rasa is not
 called. After a turn that carries a handoff the replies carry the team's honest availability
 (knowledge/hours.py) unless the dialogue already said it.
+
+Turns of one conversation run one at a time, also across gateway processes
+(channels/store/locks.py). A turn that Rasa ran but the gateway could not finish (no answer
+because the action server is down, or the handoff could not be committed) is reverted in
+Rasa's tracker, so the message the resident sends again is processed exactly once.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from channels.rasa_client import RasaClient, RasaUnavailable
 from channels.store.handoffs import InvalidHandoff, sender_key
+from channels.store.locks import ConversationLocks, LocalLocks, LockUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +89,7 @@ class Conversations:
         *,
         inbox: Inbox | None = None,
         availability: Availability | None = None,
+        locks: ConversationLocks | None = None,
     ) -> None:
         self.rasa = rasa
         self.sink = sink
@@ -89,6 +97,7 @@ class Conversations:
         self.hash_key = hash_key
         self.inbox = inbox
         self.availability = availability
+        self.locks = locks if locks is not None else LocalLocks()
 
     async def handle(self, channel: str, sender_id: str, text: str) -> list[Reply]:
         """Forward one resident message and return what to show; never raises for Rasa or store faults."""
@@ -97,23 +106,49 @@ class Conversations:
             return [Reply(EMPTY)]
         if len(text) > self.max_text_chars:
             return [Reply(TOO_LONG.format(limit=self.max_text_chars))]
+        sender = self._rasa_sender(channel, sender_id)
+        try:
+            async with self.locks.hold(sender):
+                return await self._turn(channel, sender_id, sender, text)
+        except LockUnavailable as exc:
+            logger.warning("conversation lock unavailable for channel=%s: %s", channel, exc)
+            return [Reply(RETRY_LATER)]
+
+    async def _turn(self, channel: str, sender_id: str, sender: str, text: str) -> list[Reply]:
+        """One turn while holding the conversation's lock."""
         gate = await self._gate(channel, sender_id, text)
         if gate is not None and gate.taken:
             return [Reply(reply) for reply in gate.replies]
-        sender = self._rasa_sender(channel, sender_id)
+        turn_id = uuid.uuid4().hex
         try:
-            messages = await self.rasa.send_message(sender, text)
+            messages = await self.rasa.send_message(sender, text, {"turn": turn_id})
         except RasaUnavailable as exc:
             logger.warning("rasa unavailable for channel=%s: %s", channel, exc.reason)
+            await self._revert(channel, sender, turn_id)
+            return [Reply(RASA_DOWN)]
+        if not messages:  # every step of the dialogue answers: an action or the tracker store failed
+            logger.warning("rasa answered nothing for channel=%s", channel)
+            await self._revert(channel, sender, turn_id)
             return [Reply(RASA_DOWN)]
         created = await self._store_handoffs(messages, channel, sender_id)
         if created is None:
+            await self._revert(channel, sender, turn_id)
             return [Reply(RETRY_LATER)]
         replies = replies_from(messages)
         if created:
             replies = self._with_availability(replies)
         await self._log_replies(channel, sender_id, replies)
         return replies
+
+    async def _revert(self, channel: str, sender: str, turn_id: str) -> None:
+        """Undo the unfinished turn in Rasa (if it got there), so the resent message runs once."""
+        try:
+            undone = await self.rasa.revert_turn(sender, turn_id)
+        except RasaUnavailable as exc:
+            logger.warning("could not check or revert the turn for channel=%s: %s", channel, exc.reason)
+            return
+        if undone:
+            logger.info("unfinished turn reverted for channel=%s", channel)
 
     async def _gate(self, channel: str, sender_id: str, text: str) -> TurnGate | None:
         """Ask the inbox; a store fault lets the assistant answer (better than silence)."""

@@ -5,9 +5,15 @@ The gateway never imports the NLU; it reaches Rasa over HTTP only (docs/architec
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+from urllib.parse import quote
 
 import httpx
+
+# httpx logs every request line at INFO; Rasa's API token travels in the query (?token=),
+# so those lines must never reach the log.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class RasaUnavailable(RuntimeError):
@@ -40,12 +46,40 @@ class RasaClient:
         """Close the connection pool (app shutdown)."""
         await self._client.aclose()
 
-    async def send_message(self, sender: str, text: str) -> list[dict[str, Any]]:
-        """One turn over the REST channel; returns Rasa's list of bot messages."""
-        data = await self._request("POST", "/webhooks/rest/webhook", json={"sender": sender, "message": text})
+    async def send_message(
+        self, sender: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """One turn over the REST channel; returns Rasa's list of bot messages.
+
+        `metadata` is kept on the user event in the tracker (the gateway puts a turn id there).
+        """
+        body: dict[str, Any] = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        data = await self._request("POST", "/webhooks/rest/webhook", json=body)
         if not isinstance(data, list):
             raise RasaUnavailable("unexpected webhook answer shape")
         return [m for m in data if isinstance(m, dict)]
+
+    async def revert_turn(self, sender: str, turn_id: str) -> bool:
+        """Undo turn `turn_id` if it is the last one in Rasa's tracker; True when it was undone.
+
+        The gateway calls this when it could not finish a turn Rasa may have run, so the
+        resident's resend is the one turn the tracker keeps. A `rewind` event makes Rasa
+        forget the last user message and what followed; checking the turn id first keeps
+        an earlier, finished turn from being undone when this one never reached the tracker.
+        """
+        path = f"/conversations/{quote(sender, safe='')}/tracker"
+        params: dict[str, str] = {"include_events": "NONE"}
+        if self.token:
+            params["token"] = self.token
+        tracker = await self._request("GET", path, params=params)
+        latest = tracker.get("latest_message") if isinstance(tracker, dict) else None
+        metadata = (latest or {}).get("metadata") or {}
+        if not isinstance(metadata, dict) or metadata.get("turn") != turn_id:
+            return False
+        await self._request("POST", f"{path}/events", json={"event": "rewind"}, params=params)
+        return True
 
     async def parse(self, text: str) -> dict[str, Any]:
         """NLU only (help desk): POST /model/parse with the API token."""

@@ -47,6 +47,9 @@ class Settings:
     line_api_base_url: str = "https://api.line.me"
     staff_notify_url: str | None = field(default=None, repr=False)
     web_feed_poll_seconds: float = 1.0
+    web_rate_per_session: int = 20  # web chat messages per session per window [GUESS]
+    web_rate_per_ip: int = 120  # web chat messages per client address per window [GUESS]
+    web_rate_window_seconds: int = 60
     migrate_on_startup: bool = True
 
     @property
@@ -84,6 +87,9 @@ class Settings:
             line_channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
             line_api_base_url=env.get("LINE_API_BASE_URL") or "https://api.line.me",
             staff_notify_url=env.get("STAFF_NOTIFY_URL") or None,
+            web_rate_per_session=_int(env, "WEB_RATE_PER_SESSION", 20),
+            web_rate_per_ip=_int(env, "WEB_RATE_PER_IP", 120),
+            web_rate_window_seconds=_int(env, "WEB_RATE_WINDOW_SECONDS", 60),
             migrate_on_startup=env.get("MIGRATE_ON_STARTUP", "1") not in ("0", "false", "no"),
         )
 

@@ -6,6 +6,9 @@
 #   .venv-gw/bin/python -m pytest tests/channels
 #   scripts/pg-test-server.sh stop
 #
+# `pause` stops the server but keeps its data, `resume` starts it again on the same port
+# (the fault tests make the database unavailable for a while).
+#
 # PGPORT (default 54329) and PG_STATE_FILE (default /tmp/pg-test-server.state) can be set.
 set -euo pipefail
 
@@ -50,8 +53,23 @@ stop() {
   rm -rf "$data" "$STATE"
 }
 
+pause() {
+  [[ -f "$STATE" ]] || { echo "not running (no state file $STATE)" >&2; exit 1; }
+  runuser -u postgres -- "$(pgbin)/pg_ctl" -D "$(cat "$STATE")" -m fast -w stop >/dev/null
+}
+
+resume() {
+  [[ -f "$STATE" ]] || { echo "not running (no state file $STATE)" >&2; exit 1; }
+  local data
+  data=$(cat "$STATE")
+  runuser -u postgres -- "$(pgbin)/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $data -c fsync=off" start >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  pause) pause ;;
+  resume) resume ;;
+  *) echo "usage: $0 start|stop|pause|resume" >&2; exit 2 ;;
 esac

@@ -29,6 +29,7 @@ VAR = ROOT / "var"
 RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
 GW_PY = ROOT / ".venv-gw" / "bin" / "python"
 DEFAULT_DB = f"sqlite:///{VAR / 'intake.sqlite3'}"
+PROCESSES = ("actions", "rasa", "gateway")  # start order; stop goes the other way
 
 
 def say(text: str) -> None:
@@ -49,13 +50,34 @@ def tracker_store_yaml(database_url: str) -> str:
         tracker_file = handoff_file.with_name(handoff_file.stem + "-tracker.sqlite3")
         return f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_file}\n"
     if scheme in ("postgresql", "postgres"):
+        # rasa_ext: pool_pre_ping, so a PostgreSQL restart does not cost a conversation turn
         return (
-            "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
+            "tracker_store:\n  type: rasa_ext.tracker_store.PrePingSQLTrackerStore\n  dialect: postgresql\n"
             f"  url: {parts.hostname}\n  port: {parts.port or 5432}\n"
             f"  db: {parts.path.lstrip('/')}\n  username: {parts.username}\n"
             f"  password: {parts.password}\n"
         )
     raise SystemExit(f"DATABASE_URL の形式に対応していません: {scheme}")
+
+
+def lock_store_yaml(redis_url: str | None) -> str:
+    """Rasa's Redis lock store, so several Rasa servers share conversation locks (scale-out).
+
+    Without REDIS_URL Rasa keeps its in-memory lock store, which is right for one process.
+    """
+    if not redis_url:
+        return ""
+    parts = urlsplit(redis_url)
+    if parts.scheme not in ("redis", "rediss"):
+        raise SystemExit(f"REDIS_URL の形式に対応していません: {parts.scheme}")
+    db = parts.path.lstrip("/") or "0"
+    text = (f"lock_store:\n  type: redis\n  url: {parts.hostname or '127.0.0.1'}\n"
+            f"  port: {parts.port or 6379}\n  db: {db}\n")
+    if parts.password:
+        text += f"  password: {parts.password}\n"
+    if parts.scheme == "rediss":
+        text += "  use_ssl: true\n"
+    return text
 
 
 @dataclass
@@ -76,6 +98,7 @@ class Stack:
     database_url: str = DEFAULT_DB
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     extra_env: dict[str, str] = field(default_factory=dict)
+    redis_url: str | None = None
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -105,19 +128,42 @@ class Stack:
         path = run_dir / f"endpoints-{self.ports.rasa}.yml"
         path.write_text(
             f"action_endpoint:\n  url: http://127.0.0.1:{self.ports.actions}/webhook\n"
-            + tracker_store_yaml(self.database_url),
+            + tracker_store_yaml(self.database_url)
+            + lock_store_yaml(self.redis_url),
             encoding="utf-8",
         )
         return path
 
+    def _command(self, name: str, endpoints: Path) -> list[str]:
+        """The command line of one process (start and restart use the same)."""
+        if name == "actions":
+            return [str(RASA_PY), "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.ports.actions)]
+        if name == "rasa":
+            return [str(RASA_PY), "-m", "rasa", "run", "--model", str(self.model),
+                    "--enable-api", "--auth-token", self.token, "-i", "127.0.0.1",
+                    "-p", str(self.ports.rasa), "--endpoints", str(endpoints),
+                    "--credentials", "bot/credentials.yml"]
+        if name == "gateway":
+            return [str(GW_PY), "-m", "uvicorn", "channels.app:app", "--host", "127.0.0.1",
+                    "--port", str(self.ports.gateway), "--no-access-log"]
+        raise ValueError(f"unknown process {name}")
+
+    def health_url(self, name: str) -> str:
+        """Where a process answers 200 once it is ready."""
+        return {
+            "actions": f"http://127.0.0.1:{self.ports.actions}/health",
+            "rasa": f"{self.rasa_url}/",
+            "gateway": f"{self.gateway_url}/healthz",
+        }[name]
+
     def _spawn(self, name: str, cmd: list[str]) -> None:
         log_dir = VAR / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(log_dir / f"{name}-{self.ports.gateway}.log", "ab")  # noqa: SIM115 - lives with the process
-        self.procs[name] = subprocess.Popen(
-            cmd, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches us only; we stop the children in order
-        )
+        with open(log_dir / f"{name}-{self.ports.gateway}.log", "ab") as log:  # the child keeps its copy
+            self.procs[name] = subprocess.Popen(
+                cmd, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches us only; we stop the children in order
+            )
 
     def _wait(self, name: str, url: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -139,28 +185,43 @@ class Stack:
         endpoints = self._endpoints_file()
         started = time.monotonic()
         say("==> starting the action server")
-        self._spawn("actions", [str(RASA_PY), "-m", "rasa_sdk", "--actions", "actions",
-                                "-p", str(self.ports.actions)])
+        self._spawn("actions", self._command("actions", endpoints))
         say("==> starting the Rasa server (loads the model and GiNZA: about 20–40 s)")
-        self._spawn("rasa", [str(RASA_PY), "-m", "rasa", "run", "--model", str(self.model),
-                             "--enable-api", "--auth-token", self.token, "-i", "127.0.0.1",
-                             "-p", str(self.ports.rasa), "--endpoints", str(endpoints),
-                             "--credentials", "bot/credentials.yml"])
+        self._spawn("rasa", self._command("rasa", endpoints))
         say("==> starting the gateway")
-        self._spawn("gateway", [str(GW_PY), "-m", "uvicorn", "channels.app:app", "--host", "127.0.0.1",
-                                "--port", str(self.ports.gateway), "--no-access-log"])
+        self._spawn("gateway", self._command("gateway", endpoints))
         try:
-            self._wait("actions", f"http://127.0.0.1:{self.ports.actions}/health", timeout)
-            self._wait("rasa", f"{self.rasa_url}/", timeout)
-            self._wait("gateway", f"{self.gateway_url}/healthz", timeout)
-        except Exception:
+            for name in PROCESSES:
+                self._wait(name, self.health_url(name), timeout)
+        except BaseException:  # also Ctrl-C while waiting: never leave children behind
             self.stop()
             raise
         say(f"==> all processes up in {time.monotonic() - started:.0f} s")
 
+    def kill(self, name: str) -> None:
+        """SIGKILL one process and reap it (fault tests: a crash, not a clean stop)."""
+        proc = self.procs[name]
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+
+    def restart(self, name: str, timeout: float = 180) -> float:
+        """Start one process again (after a crash or kill) and wait until it answers; seconds taken.
+
+        The others keep running: state lives in the tracker store and the database, so the
+        new process continues every conversation where it was.
+        """
+        proc = self.procs.get(name)
+        if proc is not None and proc.poll() is None:
+            self.kill(name)
+        started = time.monotonic()
+        self._spawn(name, self._command(name, self._endpoints_file()))
+        self._wait(name, self.health_url(name), timeout)
+        return time.monotonic() - started
+
     def stop(self, grace: float = 15) -> None:
         """Stop the gateway first (no new turns), then Rasa, then the actions."""
-        for name in ("gateway", "rasa", "actions"):
+        for name in reversed(PROCESSES):
             proc = self.procs.get(name)
             if proc is None or proc.poll() is not None:
                 continue
@@ -189,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         ports=Ports(gateway=args.port, rasa=args.rasa_port, actions=args.actions_port),
         database_url=os.environ.get("DATABASE_URL", DEFAULT_DB),
         token=os.environ.get("RASA_TOKEN") or secrets.token_urlsafe(32),
+        redis_url=os.environ.get("REDIS_URL") or None,
     )
     stopping = False
 

@@ -21,8 +21,8 @@ from channels.conversation import Conversations
 from channels.line.events import EventProcessor
 from channels.line.messaging import LineMessenger, batches, text_messages
 from channels.line.outbox import OutboxRelay, RetryPolicy
-from channels.line.ratelimit import SlidingWindowLimiter
 from channels.line.tasks import TaskRunner
+from channels.ratelimit import SlidingWindowLimiter
 from channels.settings import Settings
 from channels.store.db import Database
 from channels.store.handoffs import sender_key
