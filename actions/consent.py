@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import wording
-from actions.common import ask_consent, ensure_notice, latest_text
+from actions import safety, wording
+from actions.common import ask, ask_consent, consent_question, ensure_notice, is_easy, latest_text
 from actions.contact import phone_number, preference_of
 
 
@@ -19,7 +19,7 @@ def now_iso() -> str:
 
 def _wording_shown(tracker: Tracker) -> str:
     consent = tracker.get_slot("consent") or {}
-    return consent.get("wording") or wording.text("consent", "question")
+    return consent.get("wording") or consent_question(tracker.get_slot("writer"), is_easy(tracker))
 
 
 class ActionAskConsent(Action):
@@ -30,7 +30,7 @@ class ActionAskConsent(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        return ensure_notice(dispatcher, tracker) + ask_consent(dispatcher)
+        return ensure_notice(dispatcher, tracker) + ask_consent(dispatcher, tracker)
 
 
 class ActionConsentGiven(Action):
@@ -42,8 +42,7 @@ class ActionConsentGiven(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         consent = {"share_with_staff": True, "at": now_iso(), "wording": _wording_shown(tracker)}
-        dispatcher.utter_message(text=wording.text("consent", "contact_question"),
-                                 buttons=wording.buttons(wording.text("consent", "contact_buttons")))
+        ask(dispatcher, "consent", "contact_question", "contact_buttons", is_easy(tracker))
         return [SlotSet("consent", consent), SlotSet("stage", "contact")]
 
 
@@ -55,20 +54,23 @@ class ActionConsentRefused(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
+        easy = is_easy(tracker)
         consent = {"share_with_staff": False, "at": now_iso(), "wording": _wording_shown(tracker)}
         names = list(tracker.get_slot("counters_explained") or [])
-        lines = [wording.text("dialogue", "consent_refused")]
+        lines = [wording.text("dialogue", "consent_refused", easy)]
         if names:
-            lines.append(wording.text("dialogue", "direct_counters").format(names="、".join(names)))
+            lines.append(wording.text("dialogue", "direct_counters", easy).format(names="、".join(names)))
         else:
-            lines.append(wording.text("dialogue", "direct_any"))
-        lines += [wording.text("counters", "where"), wording.text("dialogue", "after_refusal")]
+            lines.append(wording.text("dialogue", "direct_any", easy))
+        lines += [wording.text("counters", "where", easy), wording.text("dialogue", "after_refusal", easy)]
         dispatcher.utter_message(text="\n".join(lines))
         return [
             SlotSet("consent", consent),
             SlotSet("household", []),
             SlotSet("categories", []),
             SlotSet("writer", None),
+            SlotSet("concerned_person_aware", None),
+            SlotSet("no_contact_times", None),
             SlotSet("stage", "refused"),
         ]
 
@@ -82,19 +84,26 @@ class ActionSetContact(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         text = latest_text(tracker)
+        easy = is_easy(tracker)
         if tracker.get_slot("stage") == "contact_detail":
             contact = {"preferred": "phone", "detail": phone_number(text) or ""}
-            return [SlotSet("contact", contact), SlotSet("stage", "handoff")]
+            return [SlotSet("contact", contact), *_next_step(dispatcher, tracker, "phone", easy)]
         preferred = preference_of(text)
         if preferred is None:
-            dispatcher.utter_message(text=wording.text("consent", "contact_question"),
-                                     buttons=wording.buttons(wording.text("consent", "contact_buttons")))
+            ask(dispatcher, "consent", "contact_question", "contact_buttons", easy)
             return [SlotSet("stage", "contact")]
         number = phone_number(text) if preferred == "phone" else None
         if preferred == "phone" and not number:
-            dispatcher.utter_message(text=wording.text("consent", "phone_question"),
-                                     buttons=wording.buttons(wording.text("consent", "phone_buttons")))
+            ask(dispatcher, "consent", "phone_question", "phone_buttons", easy)
             return [SlotSet("contact", {"preferred": "phone", "detail": ""}),
                     SlotSet("stage", "contact_detail")]
         return [SlotSet("contact", {"preferred": preferred, "detail": number or ""}),
-                SlotSet("stage", "handoff")]
+                *_next_step(dispatcher, tracker, preferred, easy)]
+
+
+def _next_step(dispatcher: CollectingDispatcher, tracker: Tracker, preferred: str,
+               easy: bool) -> list[EventType]:
+    """The handoff, or first the times when the city must NOT contact someone at risk."""
+    if safety.needs_no_contact_question(tracker, preferred):
+        return safety.ask_no_contact(dispatcher, tracker, easy)
+    return [SlotSet("stage", "handoff")]

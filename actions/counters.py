@@ -8,6 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import sources, wording
+from actions.common import is_easy
 
 
 class ActionExplainCounters(Action):
@@ -19,9 +20,10 @@ class ActionExplainCounters(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         categories = list(tracker.get_slot("categories") or [])
-        items, where = sources.counters_for(categories)
+        easy = is_easy(tracker)
+        items, where = sources.counters_for(categories, easy)
         text = wording.counters_text([(name, explanation, "") for name, explanation, _ in items],
-                                     multi=len(set(categories)) >= 2, where=where)
+                                     multi=len(set(categories)) >= 2, where=where, easy=easy)
         dispatcher.utter_message(text=text)
         names = list(dict.fromkeys(name for name, _, _ in items))
         return [SlotSet("counters_explained", names)]

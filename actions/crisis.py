@@ -7,8 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import sources, wording
-from actions.common import ensure_notice
+from actions import safety, sources, wording
+from actions.common import ask, ensure_notice, is_easy
 from actions.listening import fold_turn
 
 
@@ -20,16 +20,21 @@ class ActionCrisis(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
+        easy = is_easy(tracker)
         result, events = fold_turn(tracker)
         crisis = {"level": "urgent", "types": list(result.crisis.get("types") or [])}
-        lines = [wording.text("crisis", "intro")]
+        lines = [wording.text("crisis", "intro", easy)]
         for name, number in sources.hotlines_for(crisis["types"]):
-            lines.append(wording.text("crisis", "line").format(name=name, number=number))
+            lines.append(wording.text("crisis", "line", easy).format(name=name, number=number))
         dispatcher.utter_message(text="\n".join(lines))
         dispatcher.utter_message(json_message={"crisis": crisis})
         events = [e for e in events if e.get("name") != "crisis"] + [SlotSet("crisis", crisis)]
+        # After the numbers: how to stay safe while writing, when someone is at risk at home.
+        notes, safety_events = safety.notes_if_needed(tracker, result.categories, crisis, easy)
+        if notes:
+            dispatcher.utter_message(text=notes)
+        events += safety_events
         events += ensure_notice(dispatcher, tracker)
-        dispatcher.utter_message(text=wording.text("crisis", "after"))
-        dispatcher.utter_message(text=wording.text("crisis", "question"),
-                                 buttons=wording.buttons(wording.text("crisis", "buttons")))
+        dispatcher.utter_message(text=wording.text("crisis", "after", easy))
+        ask(dispatcher, "crisis", "question", "buttons", easy)
         return [*events, SlotSet("stage", "listening")]

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ask_pending, ensure_notice, intake_of, latest_text, say
+from actions.common import ask_pending, ensure_notice, intake_of, is_easy, latest_text, say
 from actions.household_state import has_content
 from actions.listening import listen
 
@@ -30,14 +30,15 @@ class ActionFallback(Action):
         if has_content(intake_of(tracker), text):
             return listen(dispatcher, tracker)
         events = ensure_notice(dispatcher, tracker)
+        easy = is_easy(tracker)
         stage = tracker.get_slot("stage")
         if not has_words(text):
-            say(dispatcher, "dialogue", "emoji")
+            say(dispatcher, "dialogue", "emoji", easy)
             ask_pending(dispatcher, tracker)
         elif stage in (None, "listening"):
-            say(dispatcher, "dialogue", "default")
-            say(dispatcher, "dialogue", "ask_rephrase")
+            say(dispatcher, "dialogue", "default", easy)
+            say(dispatcher, "dialogue", "ask_rephrase", easy)
         else:
-            say(dispatcher, "dialogue", "default")
+            say(dispatcher, "dialogue", "default", easy)
             ask_pending(dispatcher, tracker)
         return events

@@ -12,9 +12,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
+from actions.common import is_easy
 from actions.handoff_record import build_record
 
-SLOTS = ("consent", "contact", "household", "categories", "crisis", "counters_explained", "writer")
+SLOTS = ("consent", "contact", "household", "categories", "crisis", "counters_explained", "writer",
+         "concerned_person_aware", "no_contact_times")
 
 
 class ActionHandoff(Action):
@@ -26,8 +28,9 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         consent = tracker.get_slot("consent") or {}
+        easy = is_easy(tracker)
         if consent.get("share_with_staff") is not True:  # never without consent
-            dispatcher.utter_message(text=wording.text("dialogue", "after_refusal"))
+            dispatcher.utter_message(text=wording.text("dialogue", "after_refusal", easy))
             return [SlotSet("stage", "refused")]
         record = build_record(
             {name: tracker.get_slot(name) for name in SLOTS},
@@ -36,6 +39,9 @@ class ActionHandoff(Action):
             (tracker.latest_message or {}).get("metadata"),
         )
         dispatcher.utter_message(json_message={"handoff": record})
+        if record["no_contact_times"]:
+            saved = wording.text("consent", "no_contact_saved", easy)
+            dispatcher.utter_message(text=saved.format(times=record["no_contact_times"]))
         done = "handoff_done_no_contact" if record["contact"]["preferred"] == "none" else "handoff_done"
-        dispatcher.utter_message(text=wording.text("dialogue", done))
+        dispatcher.utter_message(text=wording.text("dialogue", done, easy))
         return [SlotSet("handoff_id", record["id"]), SlotSet("stage", "done")]

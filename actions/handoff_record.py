@@ -1,4 +1,5 @@
-"""The handoff record of contract §6 (+ §9 writer), built from tracker data (no Rasa imports)."""
+"""The handoff record of contract §6 (+ §9 writer, + issue 9 ``no_contact_times``), built
+from tracker data (no Rasa imports)."""
 from __future__ import annotations
 
 import uuid
@@ -8,6 +9,12 @@ from typing import Any
 from actions import wording
 
 STATUS_NEW = "new"
+# Whoever writes for someone else (contract §9); "self" and "unknown" are not asked.
+FOR_SOMEONE_ELSE = frozenset({"family", "neighbour", "professional"})
+
+
+def _bool_or_none(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def channel_of(input_channel: str | None, metadata: dict[str, Any] | None) -> str:
@@ -59,7 +66,10 @@ def build_record(slots: dict[str, Any], events: list[dict[str, Any]], input_chan
         "resident_words": resident_words(events),
         "summary_ja": "",
         "writer": writer,
-        "concerned_person_aware": None,
+        # Only someone writing for another person is asked; for them null = not known.
+        "concerned_person_aware": (_bool_or_none(slots.get("concerned_person_aware"))
+                                   if writer in FOR_SOMEONE_ELSE else None),
+        "no_contact_times": slots.get("no_contact_times") or None,
     }
     record["summary_ja"] = wording.caseworker_summary(record)
     return record

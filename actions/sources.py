@@ -19,14 +19,24 @@ DEFAULT_CRISIS_TYPES = ("violence", "medical", "suicide")
 MAX_HOTLINES = 5
 
 
-def counters_for(categories: list[str]) -> tuple[list[tuple[str, str, str]], str]:
-    """``([(name, explanation, why)], where_to_find)`` for the household's categories."""
+def counters_for(categories: list[str], easy: bool = False) -> tuple[list[tuple[str, str, str]], str]:
+    """``([(name, explanation, why)], where_to_find)`` for the household's categories.
+
+    In やさしい日本語 the counter's name stays (a proper noun the resident will meet at
+    the counter) and the explanation comes from knowledge/wording_easy/counters.yaml
+    (``explanations`` by counter id, else ``explanation_default``).
+    """
     from knowledge.pack import load_pack
 
     pack = load_pack()
     known = [c for c in categories if c in pack.routes]
-    items = [(c.name, c.explanation_ja, why) for c, why in pack.counters_for(known)]
-    return items, pack.contact_fallback_ja
+    found = pack.counters_for(known)
+    if not easy:
+        return [(c.name, c.explanation_ja, why) for c, why in found], pack.contact_fallback_ja
+    explanations: dict[str, str] = wording.text("counters", "explanations", easy=True)
+    default = wording.text("counters", "explanation_default", easy=True)
+    return [(c.name, explanations.get(c.id, default), "") for c, _ in found], wording.text(
+        "counters", "where", easy=True)
 
 
 def hotlines_for(types: list[str]) -> list[tuple[str, str]]:

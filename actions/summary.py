@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ensure_notice, intake_of, latest_text, say
+from actions.common import ensure_notice, intake_of, is_easy, latest_text, say
 from actions.household_state import has_fix
 from actions.listening import fold_turn, listen, summarize
 
@@ -23,7 +23,8 @@ class ActionSummarize(Action):
         events = ensure_notice(dispatcher, tracker)
         # 「母のことは以上です」 may still carry something to keep.
         result, slot_events = fold_turn(tracker)
-        return events + slot_events + summarize(dispatcher, result.household, result.categories)
+        return events + slot_events + summarize(dispatcher, result.household, result.categories,
+                                                is_easy(tracker))
 
 
 class ActionAskFix(Action):
@@ -36,5 +37,5 @@ class ActionAskFix(Action):
                   domain: dict[str, Any]) -> list[EventType]:
         if has_fix(intake_of(tracker), latest_text(tracker)):
             return listen(dispatcher, tracker)
-        say(dispatcher, "dialogue", "ask_fix")
+        say(dispatcher, "dialogue", "ask_fix", is_easy(tracker))
         return []

@@ -4,7 +4,7 @@
 |---------------------------------|------------------------------------------------------------|
 | text message                    | one dialogue turn; answer by reply token, else push        |
 | sticker/image/video/audio/file/location | a kind "please write it in words" answer (content unread) |
-| follow                          | the dialogue's opening (its notice) via 「はじめまして」     |
+| follow                          | the dialogue's opening (its notice) via the intent `/greet` |
 | unfollow                        | nothing sent; pending pushes to that resident are dropped  |
 | postback                        | its data as text, only if it is a quick-reply title we offered |
 | anything else, `mode: standby`  | acknowledged by the webhook, never answered                |
@@ -41,8 +41,8 @@ from channels.line import wording
 from channels.line.dedup import claim_ids
 from channels.line.messaging import LineMessenger, batches, line_messages, text_messages
 from channels.line.outbox import OutboxRelay, cancel_for
-from channels.line.ratelimit import SlidingWindowLimiter, Verdict
 from channels.line.tasks import TaskRunner
+from channels.ratelimit import SlidingWindowLimiter, Verdict
 from channels.store.db import Database
 from channels.store.handoffs import sender_key
 
@@ -51,6 +51,9 @@ logger = logging.getLogger(__name__)
 CHANNEL = "line"
 NON_TEXT_KINDS = frozenset(wording.KIND_NAMES)
 ENGINE_DOWN = frozenset({RASA_DOWN, RETRY_LATER})
+# A follow event sends Rasa's intent trigger, not words: the resident wrote nothing, so
+# nothing may appear among their words in the handoff (resident_words skips "/...").
+FOLLOW_TRIGGER = "/greet"
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ class EventProcessor:
         An empty answer means the conversation is silent on purpose (a staff member holds it).
         """
         logger.info("line follow sender=%s", resident.tag)
-        replies = await self.conversations.handle(CHANNEL, resident.user_id, wording.FOLLOW_OPENING)
+        replies = await self.conversations.handle(CHANNEL, resident.user_id, FOLLOW_TRIGGER)
         if replies and all(reply.text in ENGINE_DOWN for reply in replies):
             replies = [Reply(wording.NOTICE_FALLBACK)]
         await self._send_replies(inbound, resident, replies)

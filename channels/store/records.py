@@ -90,6 +90,8 @@ class HandoffRecord(BaseModel):
     summary_ja: str = ""
     writer: Writer | None = None
     concerned_person_aware: bool | None = None
+    # Times the resident must NOT be contacted (DV / abuse at home), in their own words.
+    no_contact_times: str | None = Field(default=None, max_length=1000)
 
     @field_validator("consent")
     @classmethod

@@ -10,7 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 DEFAULT_SLOTS: dict[str, Any] = {
     "stage": "listening", "notice_shown": True, "listen_turns": 0.0, "household": [], "categories": [],
     "writer": None, "crisis": {"level": "none", "types": []}, "counters_explained": [], "consent": None,
-    "contact": None, "handoff_id": None,
+    "contact": None, "handoff_id": None, "easy_japanese": False, "aware_asked": False,
+    "concerned_person_aware": None, "safety_shown": False, "no_contact_asked": False,
+    "no_contact_times": None,
 }
 
 

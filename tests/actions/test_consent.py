@@ -45,6 +45,7 @@ def test_consent_refused_lets_go_of_the_household(slot_set):
     messages, events = run(ActionConsentRefused(), tracker)
     assert events[0]["value"]["share_with_staff"] is False
     assert events[1:] == [slot_set("household", []), slot_set("categories", []), slot_set("writer", None),
+                          slot_set("concerned_person_aware", None), slot_set("no_contact_times", None),
                           slot_set("stage", "refused")]
     text = texts(messages)[0]
     assert "この内容は担当者には伝えません" in text

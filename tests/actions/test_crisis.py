@@ -24,8 +24,11 @@ def test_fitting_numbers_come_first(types, numbers):
     for number in numbers:
         assert number in first
     assert messages[1]["custom"] == {"crisis": {"level": "urgent", "types": types}}
-    # the notice comes after the numbers
-    assert texts(messages)[1] == wording.text("opening", "notice")
+    # at risk at home (violence, abuse): safety notes right after the numbers; then the notice
+    after = texts(messages)[1:]
+    if set(types) & {"violence", "abuse"}:
+        assert after.pop(0).startswith(wording.text("safety", "intro"))
+    assert after[0] == wording.text("opening", "notice")
     assert messages[-1]["buttons"] == wording.buttons(
         ["このまま話を続ける", "いますぐ担当者につないでほしい"])
 

@@ -1,7 +1,7 @@
 """Reliability C4: no eligibility decision, diagnosis, judgement or promise anywhere.
 
-Scans every response in bot/domain, every wording template in knowledge/wording, and
-what every action says on a set of recorded trackers.
+Scans every response in bot/domain, every wording template in knowledge/wording and
+knowledge/wording_easy, and what every action says (plain and easy) on recorded trackers.
 """
 from __future__ import annotations
 
@@ -11,13 +11,21 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.concerned import ActionSetAware
 from actions.consent import ActionAskConsent, ActionConsentGiven, ActionConsentRefused, ActionSetContact
 from actions.counters import ActionExplainCounters
 from actions.crisis import ActionCrisis
 from actions.fallback import ActionFallback
 from actions.handoff import ActionHandoff
 from actions.listening import ActionReflect
-from actions.smalltalk import ActionAskPending, ActionGreet, ActionRestart
+from actions.safety import ActionSetNoContact
+from actions.smalltalk import (
+    ActionAskPending,
+    ActionGreet,
+    ActionRestart,
+    ActionShortAnswer,
+    ActionUseEasyJapanese,
+)
 from actions.summary import ActionAskFix, ActionSummarize
 from knowledge.codes import CATEGORIES
 from tests.actions.factories import intake, make_tracker, member, run
@@ -50,9 +58,10 @@ def domain_texts():
 
 
 def wording_texts():
-    for path in sorted((ROOT / "knowledge" / "wording").glob("*.yaml")):
-        for text in strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
-            yield path.name, text
+    for folder in ("wording", "wording_easy"):
+        for path in sorted((ROOT / "knowledge" / folder).glob("*.yaml")):
+            for text in strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+                yield f"{folder}/{path.name}", text
 
 
 def action_texts():
@@ -64,15 +73,21 @@ def action_texts():
                          "wording": "…"},
              "contact": {"preferred": "line", "detail": ""},
              "crisis": {"level": "urgent", "types": ["suicide"]}}
-    first = make_tracker("…", nlu=intake(every, household), slots={"notice_shown": False})
-    cases = [(ActionReflect(), first)]
-    for action in (ActionSummarize(), ActionAskFix(), ActionExplainCounters(), ActionAskConsent(),
-                   ActionConsentGiven(), ActionConsentRefused(), ActionSetContact(), ActionHandoff(),
-                   ActionGreet(), ActionAskPending(), ActionRestart(), ActionFallback()):
-        for stage in ("listening", "summary", "consent", "contact", "done"):
-            cases.append((action, make_tracker("電話", slots={**slots, "stage": stage})))
-    for types in (["suicide"], ["violence"], ["abuse"], ["medical"], []):
-        cases.append((ActionCrisis(), make_tracker("…", intent="crisis", nlu=intake(crisis_types=types))))
+    cases = []
+    for easy in (False, True):
+        first = make_tracker("…", nlu=intake(every, household, writer="family"),
+                             slots={"notice_shown": False, "easy_japanese": easy})
+        cases.append((ActionReflect(), first))
+        for action in (ActionSummarize(), ActionAskFix(), ActionExplainCounters(), ActionAskConsent(),
+                       ActionConsentGiven(), ActionConsentRefused(), ActionSetContact(), ActionHandoff(),
+                       ActionGreet(), ActionAskPending(), ActionRestart(), ActionFallback(), ActionSetAware(),
+                       ActionSetNoContact(), ActionShortAnswer(), ActionUseEasyJapanese()):
+            for stage in ("listening", "aware", "summary", "consent", "contact", "no_contact", "done"):
+                stage_slots = {**slots, "stage": stage, "easy_japanese": easy}
+                cases.append((action, make_tracker("電話", slots=stage_slots)))
+        for types in (["suicide"], ["violence"], ["abuse"], ["medical"], []):
+            cases.append((ActionCrisis(), make_tracker("…", intent="crisis", nlu=intake(crisis_types=types),
+                                                       slots={"easy_japanese": easy})))
     for action, tracker in cases:
         messages, _ = run(action, tracker)
         for message in messages:

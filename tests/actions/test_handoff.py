@@ -48,6 +48,7 @@ def test_record_then_text(slot_set):
         "resident_words": ["母の物忘れが心配です", "以上です", "はい", "はい", "090-1234-5678"],
         "writer": "family",
         "concerned_person_aware": None,
+        "no_contact_times": None,
     }
     assert record["summary_ja"].startswith(
         "ご家族からの相談です。世帯・関係者：母80代（物忘れ、高齢・介護）。")

@@ -9,19 +9,20 @@ MOTHER = member("mother", {"min": 80, "max": 89}, ["elderly_care"], ["物忘れ�
 
 
 def test_first_worry_shows_the_notice_then_reflects_and_asks_one_question(slot_set):
-    nlu = intake(["elderly_care"], [MOTHER], writer="family")
+    nlu = intake(["elderly_care"], [MOTHER], writer="self")
     tracker = make_tracker("80代の母の物忘れが進んでいる", nlu=nlu, slots={"notice_shown": False})
     messages, events = run(ActionReflect(), tracker)
     assert texts(messages) == [
         wording.text("opening", "notice"),
         "お母さまのこと、「物忘れが進んでいる」と受け止めました。\nいま、いちばん気がかりなのはどんなことですか。",
     ]
-    assert messages[1]["buttons"] == [{"title": "話し終わりました", "payload": "話し終わりました"}]
+    # first contact: the opening also offers やさしい日本語
+    assert messages[1]["buttons"] == wording.buttons(["話し終わりました", "やさしい にほんご"])
     assert events == [
         slot_set("notice_shown", True),
         slot_set("household", [MOTHER]),
         slot_set("categories", ["elderly_care"]),
-        slot_set("writer", "family"),
+        slot_set("writer", "self"),
         slot_set("crisis", {"level": "none", "types": []}),
         slot_set("listen_turns", 1.0),
         slot_set("stage", "listening"),

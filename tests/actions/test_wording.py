@@ -73,7 +73,8 @@ def test_caseworker_summary():
               "contact": {"preferred": "phone", "detail": ""}}
     assert wording.caseworker_summary(record) == (
         "ご家族からの相談です。世帯・関係者：母80代（高齢・介護）。困りごと：高齢・介護、ひきこもり。"
-        "複数の分野にまたがる相談です。緊急の訴えあり（希死念慮）。緊急連絡先を案内済みです。連絡方法の希望：電話。")
+        "複数の分野にまたがる相談です。緊急の訴えあり（希死念慮）。緊急連絡先を案内済みです。"
+        "ご本人がこの相談を知っているかは不明です。連絡方法の希望：電話。")
 
 
 def test_buttons_payload_equals_title():

@@ -12,7 +12,15 @@ from typing import Any
 
 import pytest
 
+from knowledge.easy_japanese import check_easy
+
 CONSENT_WORDING = "この内容を岐阜市の担当者に伝えてもよいですか。"
+CONSENT_FOR_OTHER = ("ご本人の代わりに決めていただくことではありません。"
+                     "あなたがここに書いてくださった内容を、岐阜市の担当者に伝えてもよいですか。")
+FOR_OTHER = {"family", "neighbour", "professional"}
+AWARE_QUESTION = "ご本人は、この相談のことを知っていますか。"
+AWARE_BUTTONS = ["知っている", "知らない", "わからない"]
+NO_CONTACT_QUESTION = "連絡してはいけない時間はありますか。"
 NOTICE_START = "はじめまして。岐阜市の相談の受付をお手伝いするAIです。"
 QUESTION = re.compile(r"[?？]|ですか。|ますか。|ませんか。")
 
@@ -30,13 +38,26 @@ def assert_member(household, relation, age=None, category=None):
         assert category in found[relation]["categories"], found[relation]
 
 
-def finish_and_consent(c, contact: str, phone: str | None = None) -> dict[str, Any]:
-    """以上です → はい (summary) → はい (consent) → contact [→ phone]; returns the record."""
+def consent_wording(writer: str | None) -> str:
+    """Someone writing for another person agrees only for what they told (§9)."""
+    return CONSENT_FOR_OTHER if writer in FOR_OTHER else CONSENT_WORDING
+
+
+def at_risk_at_home(slots: dict[str, Any]) -> bool:
+    """DV or abuse heard (categories or crisis types): the times not to contact are asked."""
+    types = set(slots["crisis"].get("types") or [])
+    return bool({"dv", "child_protection"} & set(slots["categories"]) or {"violence", "abuse"} & types)
+
+
+def finish_and_consent(c, contact: str, phone: str | None = None,
+                       no_contact: str = "特にない") -> dict[str, Any]:
+    """以上です → はい (summary) → はい (consent) → contact [→ phone] [→ the times not to
+    contact, asked exactly when someone is at risk at home]; returns the record."""
     c.say("以上です")
     assert c.texts()[-1] == "この内容で合っていますか。"
     assert c.buttons() == ["はい", "ちがいます"]
     c.say("はい")
-    assert c.texts()[-1] == CONSENT_WORDING
+    assert c.texts()[-1] == consent_wording(c.slots()["writer"])
     assert c.buttons() == ["はい", "いいえ"]
     assert "ホームページ" in c.texts()[0]
     c.say("はい")
@@ -45,6 +66,11 @@ def finish_and_consent(c, contact: str, phone: str | None = None) -> dict[str, A
     if phone is not None:
         assert c.texts() == ["連絡してよい電話番号を教えていただけますか。"]
         c.say(phone)
+    if at_risk_at_home(c.slots()) and contact != "連絡はいらない":
+        assert c.texts()[-1].startswith(NO_CONTACT_QUESTION), c.replies[-1]
+        assert c.buttons() == ["特にない"]
+        assert c.handoffs == []
+        c.say(no_contact)
     assert len(c.handoffs) == 1, c.replies[-1]
     replies = c.replies[-1]
     assert "handoff" in replies[0]["custom"], "the record comes before the text"
@@ -52,7 +78,8 @@ def finish_and_consent(c, contact: str, phone: str | None = None) -> dict[str, A
     return c.handoffs[0]
 
 
-def assert_record(c, record, *, channel="web", preferred, detail="", crisis_types=None, writer=None):
+def assert_record(c, record, *, channel="web", preferred, detail="", crisis_types=None, writer=None,
+                  aware=None, no_contact_times=None):
     """The fields every record must carry, compared with the tracker's slots.
 
     ``crisis_types`` is checked when given; elsewhere a false alarm is allowed (contract §3:
@@ -64,15 +91,16 @@ def assert_record(c, record, *, channel="web", preferred, detail="", crisis_type
     assert record["channel"] == channel
     assert record["status"] == "new"
     assert record["consent"]["share_with_staff"] is True
-    assert record["consent"]["wording"] == CONSENT_WORDING
+    assert record["consent"]["wording"] == consent_wording(record["writer"])
     datetime.fromisoformat(record["consent"]["at"])
     assert record["contact"] == {"preferred": preferred, "detail": detail}
     assert record["household"] == slots["household"]
     assert record["categories"] == slots["categories"]
     assert record["counters_explained"] == slots["counters_explained"]
-    assert record["resident_words"] == c.sent
+    assert record["resident_words"] == [t for t in c.sent if not t.startswith("/")]
     assert record["summary_ja"]
-    assert record["concerned_person_aware"] is None
+    assert record["concerned_person_aware"] is aware
+    assert record["no_contact_times"] == no_contact_times
     assert slots["handoff_id"] == record["id"]
     assert slots["stage"] == "done"
     assert record["crisis"] == slots["crisis"]
@@ -92,8 +120,10 @@ def test_8050_from_greeting_to_handoff_by_line(conversation):
     reply = c.texts()[-1]
     assert QUESTION.search(reply.splitlines()[-1])
     assert "センター" not in reply and "相談室" not in reply  # no counters while listening
-    assert c.buttons() == ["話し終わりました"]
+    # a family member writes: the one question of this turn is whether they know (§9)
+    assert reply.splitlines()[-1] == AWARE_QUESTION and c.buttons() == AWARE_BUTTONS
     c.say("母は最近物忘れがひどくて、夜中に家を出てしまうこともあります")
+    assert c.buttons() == ["話し終わりました"], "asked once only"
     record = finish_and_consent(c, "LINE")
     slots = assert_record(c, record, channel="line", preferred="line", writer="family")
     assert_member(slots["household"], "mother", (80, 89), "elderly_care")
@@ -118,9 +148,16 @@ def test_double_care_with_phone_number(conversation):
 def test_young_carer_reported_by_a_teacher(conversation):
     c = conversation()
     c.say("中学校の教員です。中学生の生徒が祖母の介護をしていて、学校を休みがちです")
+    lines = c.texts()[-1].splitlines()
+    assert lines[-2:] == ["ほかの方のことで相談してくださって、ありがとうございます。", AWARE_QUESTION]
+    assert c.buttons() == AWARE_BUTTONS
+    c.say("知っている")
+    assert c.texts()[-1].startswith("教えてくださって、ありがとうございます。")
+    assert c.buttons() == ["話し終わりました"]
     c.say("家族は母親と祖母の三人だそうです")
     record = finish_and_consent(c, "訪問")
-    assert_record(c, record, preferred="visit", writer="professional")
+    slots = assert_record(c, record, preferred="visit", writer="professional", aware=True)
+    assert ("child_protection" in slots["categories"]) is ("特にない" in c.sent)
     assert "child_protection" in record["categories"] or "youth" in record["categories"]
 
 
@@ -171,8 +208,12 @@ def test_hoarding_reported_by_a_neighbour(conversation):
 def test_dv_without_immediate_danger(conversation):
     c = conversation()
     c.say("夫から毎日怒鳴られて、物を投げられます")
-    record = finish_and_consent(c, "LINE")
-    assert_record(c, record, preferred="line")
+    notes = "\n".join(c.texts())
+    assert "家族などに知られずに相談するために" in notes and "すぐに閉じる" in notes
+    assert "通知のプレビュー" in notes
+    record = finish_and_consent(c, "LINE", no_contact="平日の夜と土日はやめてください")
+    assert_record(c, record, preferred="line", no_contact_times="平日の夜と土日はやめてください")
+    assert "連絡してはいけない時間：平日の夜と土日はやめてください。" in record["summary_ja"]
     assert "dv" in record["categories"]
     assert "husband" in members_by_relation(record["household"])
 
@@ -201,10 +242,11 @@ def test_crisis_late_in_the_conversation(conversation):
     c.say("以上です")
     replies = c.say("夫に殴られて、今も危ないです")
     assert "110" in replies[0]["text"]
+    assert all("家族などに知られずに" not in t for t in c.texts()), "the notes came once already"
     assert c.slots()["crisis"]["level"] == "urgent"
     c.say("このまま話を続ける")
     c.say("子どもも怖がっています")
-    record = finish_and_consent(c, "LINE")
+    record = finish_and_consent(c, "LINE", no_contact="特にない")
     assert_record(c, record, preferred="line", crisis_types=["violence"])
     assert "dv" in record["categories"]
 
@@ -257,8 +299,11 @@ def test_age_correction_while_listening(conversation):
 def test_someone_writes_for_a_resident(conversation):
     c = conversation()
     c.say("民生委員をしています。担当地区の一人暮らしの高齢の男性が、食べるものにも困っているようです")
+    assert c.texts()[-1].splitlines()[-1] == AWARE_QUESTION
+    c.say("わからない")
     record = finish_and_consent(c, "訪問")
-    slots = assert_record(c, record, preferred="visit", writer="neighbour")
+    slots = assert_record(c, record, preferred="visit", writer="neighbour", aware=None)
+    assert "ご本人がこの相談を知っているかは不明です。" in record["summary_ja"]
     assert "poverty" in record["categories"]
     assert slots["writer"] == "neighbour"
 
@@ -297,10 +342,88 @@ def test_restart_shows_the_notice_and_forgets(conversation):
     assert slots["household"] == [] and slots["notice_shown"] is True
 
 
+def assert_easy(c, replies=None):
+    """Every text is やさしい日本語; lines after 「・」 (counter and hotline names, proper
+    nouns from the knowledge pack) and the resident's own quoted words are not checked."""
+    for text in c.texts(replies):
+        lines = [re.sub(r"「[^」]*」", "", line) for line in text.splitlines() if not line.startswith("・")]
+        assert check_easy("\n".join(lines)) == [], text
+
+
+def easy_conversation(c, first: str) -> dict[str, Any]:
+    """An easy-Japanese resident from the first message to the handoff; every reply easy."""
+    c.say(first)
+    assert c.texts()[0].startswith("はじめまして。\nわたしは、ぎふ市の")
+    assert c.slots()["easy_japanese"] is True
+    assert_easy(c)
+    if c.buttons() == AWARE_BUTTONS:  # someone writing for another person
+        c.say("知っている")
+        assert_easy(c)
+    assert "おわりました" in c.buttons()
+    c.say("おわりました")
+    assert c.texts()[-1] == "これで 合って いますか。"
+    assert_easy(c)
+    c.say("はい")
+    assert c.texts()[-1] in ("この ことを ぎふ市の 人に つたえても いいですか。",
+                             "その 人の かわりに きめなくて いいです。"
+                             "かいた ことを、ぎふ市の 人に つたえても いいですか。")
+    assert_easy(c)
+    c.say("はい")
+    assert c.buttons() == ["LINE", "でんわ", "いえに きて ほしい", "れんらくは いらない"]
+    assert_easy(c)
+    c.say("LINE")
+    assert len(c.handoffs) == 1, c.replies[-1]
+    assert c.texts()[-1].startswith("あなたの 話を、ぎふ市の 人に つたえました。")
+    assert_easy(c)
+    return c.handoffs[0]
+
+
 @pytest.mark.parametrize("text", ["わたしの おかあさんは 80さいです。 ものわすれが あります。"])
-def test_easy_japanese(conversation, text):
+def test_easy_japanese_from_the_first_message_to_the_handoff(conversation, text):
     c = conversation()
-    c.say(text)
+    record = easy_conversation(c, text)
+    assert record["consent"]["wording"] == c.slots()["consent"]["wording"]
+    assert record["resident_words"] == c.sent
+    assert "mother" in members_by_relation(record["household"])
+    assert record["contact"]["preferred"] == "line"
+
+
+def test_easy_japanese_picked_in_the_opening(conversation):
+    c = conversation({"channel": "line"})
+    c.say("/greet")  # what the LINE follow event sends
+    assert c.texts()[0].startswith(NOTICE_START)
+    assert c.buttons() == ["やさしい にほんご"]
+    c.say("やさしい にほんご")
+    assert c.texts()[0] == "わかりました。これから、やさしい にほんごで 話します。"
+    assert c.slots()["easy_japanese"] is True
+    c.say("母の介護のことで相談です")  # plain Japanese later: answers stay easy
+    assert_easy(c)
+    c.say("ありがとうございます")
+    assert c.texts()[0] == "こちらこそ、ありがとう ございます。"
+    c.say("おわりました")
+    assert c.texts()[-1] == "これで 合って いますか。"
+    c.say("はい")
+    c.say("はい")
+    c.say("LINE")
+    record = c.handoffs[0]
+    assert "/greet" not in record["resident_words"]
+    assert record["resident_words"] == [t for t in c.sent if not t.startswith("/")]
+    assert record["channel"] == "line"
+
+
+def test_a_mother_writes_about_her_son(conversation):
+    c = conversation({"channel": "line"})
+    c.say("/greet")
+    c.say("息子のことで相談です。30歳の息子が仕事をやめて、何年も部屋から出てきません")
+    lines = c.texts()[-1].splitlines()
+    assert lines[-2:] == ["ほかの方のことで相談してくださって、ありがとうございます。", AWARE_QUESTION]
+    assert c.buttons() == AWARE_BUTTONS
+    c.say("知らない")
+    assert c.slots()["concerned_person_aware"] is False
+    assert QUESTION.search(c.texts()[-1].splitlines()[-1])
     record = finish_and_consent(c, "LINE")
-    slots = assert_record(c, record, preferred="line")
-    assert "mother" in members_by_relation(slots["household"])
+    assert record["consent"]["wording"] == CONSENT_FOR_OTHER
+    slots = assert_record(c, record, channel="line", preferred="line", writer="family", aware=False)
+    assert "son" in members_by_relation(slots["household"])
+    assert "ご本人はこの相談を知りません。" in record["summary_ja"]
+    assert record["resident_words"][0].startswith("息子のことで相談です")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from channels.line import wording
+from channels.line.events import FOLLOW_TRIGGER
 from channels.line.ratelimit import SlidingWindowLimiter
 from tests.channels.fake_rasa import CONSENT, DECLINE
 from tests.channels.line.conftest import FakeRasa, Gateway
@@ -97,7 +98,7 @@ async def test_whole_recorded_payload_in_one_request(
     await gateway.settle(lambda: len(standin.deliveries()) == 10)
     await gateway.settle()
     assert gateway.processed_ids() >= {e["webhookEventId"] for e in events}
-    assert fake_rasa.texts == ["Hello, world", "はじめまして", "Hello, world"]
+    assert fake_rasa.texts == ["Hello, world", FOLLOW_TRIGGER, "Hello, world"]
     assert {r.path for r in standin.requests} == {REPLY} and len(standin.requests) == 10
 
 
@@ -131,7 +132,7 @@ async def test_text_reply_carries_quick_replies_as_message_actions(
 async def test_follow_opens_the_dialogue(gateway: Gateway, fake_rasa: FakeRasa, standin: LineStandin) -> None:
     await gateway.post(webhook_body(line_event("follow", follow={"isUnblocked": False})))
     await gateway.settle(lambda: len(standin.deliveries(REPLY)) == 1)
-    assert fake_rasa.texts == [wording.FOLLOW_OPENING]
+    assert fake_rasa.texts == [FOLLOW_TRIGGER] == ["/greet"]
 
 
 async def test_follow_while_rasa_is_down_still_shows_the_notice(
