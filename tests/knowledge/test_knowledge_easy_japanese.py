@@ -171,7 +171,7 @@ def _intake(split: str) -> list[dict]:
     return [r for r in rows if r["split"] == split]
 
 
-@pytest.mark.parametrize(("split", "minimum"), [("train", 1.0), ("test", 0.95)])
+@pytest.mark.parametrize(("split", "minimum"), [("train", 0.99), ("test", 0.95)])
 def test_looks_easy_accuracy_on_the_intake_data(split: str, minimum: float) -> None:
     """Tuned on train only; test is the held-out check (108 lines, 11 easy: 100 % today)."""
     rows = _intake(split)
