@@ -14,7 +14,14 @@ INTAKE_MODEL=$(.venv-rasa/bin/python scripts/train.py) || { echo "training the R
 export INTAKE_MODEL PYTHONPATH=$PWD TF_CPP_MIN_LOG_LEVEL=2
 mkdir -p var/test-results
 
-if [ "$which" != rasa ] && [ -z "${TEST_DATABASE_URL:-}" ] && [ -x scripts/pg-test-server.sh ]; then
+if [ "$which" != rasa ] && [ -z "${TEST_DATABASE_URL:-}" ] && [ -f scripts/pg-test-server.sh ]; then
+  # A server of this run's own (state file and free port), so a leftover of another run
+  # can neither block it nor be stopped by it.
+  mkdir -p var/run
+  export PG_STATE_FILE=$PWD/var/run/pg-test-server.state
+  [ -f "$PG_STATE_FILE" ] && bash scripts/pg-test-server.sh stop >/dev/null 2>&1; rm -f "$PG_STATE_FILE"
+  PGPORT=$(.venv-gw/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  export PGPORT
   if TEST_DATABASE_URL=$(bash scripts/pg-test-server.sh start); then
     export TEST_DATABASE_URL
     trap 'bash scripts/pg-test-server.sh stop >/dev/null 2>&1' EXIT
