@@ -7,6 +7,7 @@ round-robin load balancer in front of the two gateways (scripts/loadbalancer.py)
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import shutil
 import subprocess
 import time
@@ -158,7 +159,10 @@ def test_two_messages_at_once_on_two_gateways_run_one_after_the_other(cluster: C
     say(cluster.url, sid, GREETING)
     gateways = [stack.gateway_url for stack in cluster.stacks]
     for pair in TOGETHER:
-        replies = asyncio.run(_together(gateways, sid, pair))
+        # Playwright's loop may still run in this thread (browser tests ran earlier in the
+        # session), so the two concurrent requests get a loop of their own on a worker thread.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            replies = pool.submit(asyncio.run, _together(gateways, sid, pair)).result()
         assert all(r and not any(RESEND in t for t in r) for r in replies), replies
     turns = turns_in_tracker(cluster.state(sid)["events"])
     users = [text for text, _, _ in turns]
