@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from channels.line.messaging import CallResult, LineMessenger, Outcome
 from channels.store.db import Database
 from channels.store.models import OutboxMessage, utcnow
+from channels.store.outbox import claim_row
 
 logger = logging.getLogger(__name__)
 
@@ -83,23 +84,8 @@ def enqueue(db: Database, recipient: str, recipient_key: str,
 
 def claim(db: Database, row_id: int, lease_seconds: float) -> Claimed | None:
     """Take a due row for one send attempt; None when it is not due or someone else has it."""
-    now = utcnow()
-    with db.session() as session:
-        result = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, OutboxMessage.channel == CHANNEL,
-                   OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-            .values(next_attempt_at=now + timedelta(seconds=lease_seconds))
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            session.rollback()
-            return None
-        session.commit()
-        row = session.get(OutboxMessage, row_id)
-        assert row is not None
-        return Claimed(row.id, row.recipient, row.recipient_key, list(row.payload.get("messages", [])),
-                       row.retry_key)
+    return claim_row(db, row_id, CHANNEL, lease_seconds, lambda row: Claimed(
+        row.id, row.recipient, row.recipient_key, list(row.payload.get("messages", [])), row.retry_key))
 
 
 def due_ids(db: Database, limit: int = 50) -> list[int]:

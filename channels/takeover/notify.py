@@ -16,12 +16,13 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from channels.line.outbox import RetryPolicy
 from channels.store.db import Database
 from channels.store.models import OutboxMessage, utcnow
+from channels.store.outbox import claim_row
 from channels.store.sink import NOTIFY_CHANNEL
 
 logger = logging.getLogger(__name__)
@@ -51,22 +52,8 @@ def due_ids(db: Database, limit: int = 20) -> list[int]:
 
 def claim(db: Database, row_id: int, lease_seconds: float) -> Due | None:
     """Take a due row for one attempt; None when another relay has it."""
-    now = utcnow()
-    with db.session() as session:
-        result = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, OutboxMessage.channel == NOTIFY_CHANNEL,
-                   OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-            .values(next_attempt_at=now + timedelta(seconds=lease_seconds))
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            session.rollback()
-            return None
-        session.commit()
-        row = session.get(OutboxMessage, row_id)
-        assert row is not None
-        return Due(row.id, dict(row.payload), row.retry_key)
+    return claim_row(db, row_id, NOTIFY_CHANNEL, lease_seconds,
+                     lambda row: Due(row.id, dict(row.payload), row.retry_key))
 
 
 def record(db: Database, row_id: int, status: int | None, error: str | None, policy: RetryPolicy) -> str:
