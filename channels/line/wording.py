@@ -6,9 +6,6 @@ None of them decides or promises anything (reliability C4).
 """
 from __future__ import annotations
 
-# Sent to Rasa on a follow event so the dialogue's own opening (utter_notice) answers.
-FOLLOW_OPENING = "はじめまして"
-
 # Shown only when the dialogue engine could not answer the follow event (C5: the notice
 # must still come first). Kept in step with bot/domain/opening.yml utter_notice.
 NOTICE_FALLBACK = (
