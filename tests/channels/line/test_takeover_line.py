@@ -101,6 +101,28 @@ async def test_rejected_push_is_shown_and_not_retried(
     assert talk["messages"][-1]["delivery"] == "failed"
 
 
+async def test_rejection_is_shown_when_the_relay_took_the_row_first(
+        gateway: Gateway, standin: LineStandin, line_contact: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The background relay may claim a fresh row before the inline attempt; the staff
+    member must still be told that LINE refused it (this race once failed CI)."""
+    hid = await handed_off(gateway, standin, new_user_id())
+    await asyncio.to_thread(service.take, gateway.db, STAFF, hid)
+    standin.script(PUSH, 400)
+    relay = gateway.runtime.relay
+    real_deliver = relay.deliver
+
+    async def relay_got_there_first(row_id: int) -> str | None:
+        asyncio.get_running_loop().call_later(0.2, lambda: asyncio.ensure_future(real_deliver(row_id)))
+        return None  # the inline attempt finds the row leased by someone else
+
+    monkeypatch.setattr(relay, "deliver", relay_got_there_first)
+    with pytest.raises(TakeoverError) as refused:
+        await delivery.send(gateway.db, gateway.runtime, STAFF, hid, "お返事です。")
+    assert refused.value.status == 502 and "LINEに届けられませんでした" in refused.value.reason
+    assert len(standin.calls(PUSH)) == 1
+
+
 async def test_phone_contact_is_never_pushed(gateway: Gateway, standin: LineStandin) -> None:
     hid = await handed_off(gateway, standin, new_user_id())  # the fake's default: phone
     await asyncio.to_thread(service.take, gateway.db, STAFF, hid)
