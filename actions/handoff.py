@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
 from actions.common import is_easy
-from actions.handoff_record import build_record
+from actions.handoff_record import build_record, record_id_for
 
 SLOTS = ("consent", "contact", "household", "categories", "crisis", "counters_explained", "writer",
          "concerned_person_aware", "no_contact_times")
@@ -37,6 +37,7 @@ class ActionHandoff(Action):
             tracker.events,
             tracker.get_latest_input_channel(),
             (tracker.latest_message or {}).get("metadata"),
+            record_id=record_id_for(tracker.sender_id, consent),
         )
         dispatcher.utter_message(json_message={"handoff": record})
         if record["no_contact_times"]:

@@ -28,21 +28,41 @@ def channel_of(input_channel: str | None, metadata: dict[str, Any] | None) -> st
 def resident_words(events: list[dict[str, Any]]) -> list[str]:
     """Every message the resident sent, verbatim and in order, since the conversation
     (re)started and since the last refusal to share (what was refused is not handed over).
-    Rasa commands such as ``/restart`` are not words of the resident.
+    Rasa commands such as ``/restart`` are not words of the resident, and a turn the
+    gateway rewound (``rewind``: it could not finish it) counts only when resent.
     """
-    start = 0
-    for index, event in enumerate(events):
-        if event.get("event") == "restart":
-            start = index + 1
-        elif (event.get("event") == "slot" and event.get("name") == "consent"
-              and (event.get("value") or {}).get("share_with_staff") is False):
-            start = index + 1
-    words = []
-    for event in events[start:]:
-        text = event.get("text")
-        if event.get("event") == "user" and text and not text.startswith("/"):
-            words.append(text)
-    return words
+    said: list[str | None] = []  # one entry per user event; None for a command
+    for event in events:
+        kind = event.get("event")
+        if kind == "restart" or _refused_to_share(event):
+            said = []
+        elif kind == "rewind" and said:
+            said.pop()
+        elif kind == "user":
+            text = event.get("text")
+            said.append(text if text and not text.startswith("/") else None)
+    return [text for text in said if text is not None]
+
+
+def _refused_to_share(event: dict[str, Any]) -> bool:
+    return (event.get("event") == "slot" and event.get("name") == "consent"
+            and (event.get("value") or {}).get("share_with_staff") is False)
+
+
+RECORD_NAMESPACE = uuid.UUID("6f1c2a9e-3b7d-4c55-9a43-1d2e8f0b7c61")
+
+
+def record_id_for(sender_id: str, consent: dict[str, Any] | None) -> str:
+    """One id per consent given in a conversation.
+
+    Why: when the gateway could not confirm a handoff was stored it rewinds the turn and
+    the resident resends it; the same id makes the store keep that handoff once even if
+    the first attempt did reach the database.
+    """
+    given_at = (consent or {}).get("at")
+    if not given_at:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(RECORD_NAMESPACE, f"{sender_id}\n{given_at}"))
 
 
 def build_record(slots: dict[str, Any], events: list[dict[str, Any]], input_channel: str | None,

@@ -15,6 +15,11 @@ import httpx
 # so those lines must never reach the log.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
+REWIND_TURN: list[dict[str, Any]] = [{"event": "rewind"}, {"event": "action", "name": "action_listen"}]
+"""Undo the last turn: `rewind` drops the last user message, what followed it *and* the
+action_listen before it, so the listen is put back — without it the resent message
+follows a bot action, no rule matches, and the dialogue asks its question again."""
+
 
 class RasaUnavailable(RuntimeError):
     """Rasa did not answer in time, refused the connection or returned an error status."""
@@ -65,9 +70,9 @@ class RasaClient:
         """Undo turn `turn_id` if it is the last one in Rasa's tracker; True when it was undone.
 
         The gateway calls this when it could not finish a turn Rasa may have run, so the
-        resident's resend is the one turn the tracker keeps. A `rewind` event makes Rasa
-        forget the last user message and what followed; checking the turn id first keeps
-        an earlier, finished turn from being undone when this one never reached the tracker.
+        resident's resend is the one turn the tracker keeps (see REWIND_TURN); checking
+        the turn id first keeps an earlier, finished turn from being undone when this one
+        never reached the tracker.
         """
         path = f"/conversations/{quote(sender, safe='')}/tracker"
         params: dict[str, str] = {"include_events": "NONE"}
@@ -78,7 +83,7 @@ class RasaClient:
         metadata = (latest or {}).get("metadata") or {}
         if not isinstance(metadata, dict) or metadata.get("turn") != turn_id:
             return False
-        await self._request("POST", f"{path}/events", json={"event": "rewind"}, params=params)
+        await self._request("POST", f"{path}/events", json=REWIND_TURN, params=params)
         return True
 
     async def parse(self, text: str) -> dict[str, Any]:

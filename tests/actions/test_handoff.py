@@ -1,12 +1,11 @@
 """action_handoff: the contract §6 record, sent before the text of what happens next."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from actions import wording
 from actions.handoff import ActionHandoff
-from actions.handoff_record import channel_of, resident_words
+from actions.handoff_record import channel_of, record_id_for, resident_words
 from tests.actions.factories import make_tracker, member, run, texts
 
 CONSENT = {"share_with_staff": True, "at": "2026-11-28T03:00:00+00:00",
@@ -34,7 +33,7 @@ def test_record_then_text(slot_set):
     messages, events = run(ActionHandoff(), tracker)
     record = messages[0]["custom"]["handoff"]
     assert texts(messages) == [wording.text("dialogue", "handoff_done")]
-    assert uuid.UUID(record["id"]).version == 4
+    assert record["id"] == record_id_for(tracker.sender_id, SLOTS["consent"])  # stable on resend
     datetime.fromisoformat(record["created_at"])
     assert {k: v for k, v in record.items() if k not in ("id", "created_at", "summary_ja")} == {
         "channel": "web",
@@ -80,3 +79,19 @@ def test_resident_words_start_after_restart_and_after_a_refusal():
               {"event": "slot", "name": "consent", "value": {"share_with_staff": False}},
               user("やっぱり伝えたい"), user("/greet")]
     assert resident_words(events) == ["やっぱり伝えたい"]
+
+
+def test_a_rewound_turn_counts_once_when_resent():
+    """The gateway rewinds a turn it could not finish; the resent words are kept once."""
+    events = [user("母のこと"), user("LINE"), {"event": "rewind"}, user("LINE"),
+              user("/greet"), {"event": "rewind"}]
+    assert resident_words(events) == ["母のこと", "LINE"]
+
+
+def test_the_record_id_is_stable_for_one_consent():
+    """A resent handoff turn (after the gateway rewound it) carries the same id."""
+    consent = {"share_with_staff": True, "at": "2026-11-28T10:00:00+00:00"}
+    assert record_id_for("s1", consent) == record_id_for("s1", dict(consent))
+    assert record_id_for("s2", consent) != record_id_for("s1", consent)
+    assert record_id_for("s1", {**consent, "at": "2026-11-28T11:00:00+00:00"}) != record_id_for("s1", consent)
+    assert record_id_for("s1", {}) != record_id_for("s1", {})

@@ -89,6 +89,12 @@ class Bot:
         response.raise_for_status()
         return response.json()
 
+    def append_event(self, sender: str, event: dict[str, Any] | list[dict[str, Any]]) -> None:
+        """What the gateway does to undo a turn it could not finish (e.g. {"event": "rewind"})."""
+        response = requests.post(f"{self.base}/conversations/{sender}/tracker/events",
+                                 params={"token": self.token}, json=event, timeout=30)
+        response.raise_for_status()
+
     def tracker(self, sender: str) -> dict[str, Any]:
         response = requests.get(f"{self.base}/conversations/{sender}/tracker",
                                 params={"token": self.token}, timeout=30)

@@ -427,3 +427,20 @@ def test_a_mother_writes_about_her_son(conversation):
     assert "son" in members_by_relation(slots["household"])
     assert "ご本人はこの相談を知りません。" in record["summary_ja"]
     assert record["resident_words"][0].startswith("息子のことで相談です")
+
+
+def test_a_rewound_handoff_turn_runs_again_when_resent(conversation):
+    """The gateway rewinds a turn whose handoff it could not store; the resent answer must
+    reach the handoff again (reliability R6), not leave the resident at the contact question."""
+    c = conversation({"channel": "web"})
+    c.say("こんにちは")
+    c.say("80代の母が認知症で、50代の兄がずっと家にひきこもっています。")
+    first = finish_and_consent(c, "LINE")
+    assert c.slots()["stage"] == "done"
+    # channels/rasa_client.REWIND_TURN (the gateway's environment, so not imported here)
+    c.bot.append_event(c.sender, [{"event": "rewind"}, {"event": "action", "name": "action_listen"}])
+    assert c.slots()["stage"] in {"contact", "no_contact"}
+    c.handoffs.clear()
+    c.say("LINE" if c.slots()["stage"] == "contact" else "特にない")
+    assert c.slots()["stage"] == "done", c.replies[-1]
+    assert len(c.handoffs) == 1 and c.handoffs[0]["id"] == first["id"]

@@ -160,12 +160,6 @@ CREATE TRIGGER refuse_route BEFORE INSERT ON handoff_routes FOR EACH ROW EXECUTE
 ALLOW = "DROP TRIGGER refuse_route ON handoff_routes; DROP FUNCTION refuse_route();"
 
 
-@pytest.mark.xfail(
-    reason="open bug: after the gateway rewinds the failed handoff turn, the resent contact answer "
-    "leaves the dialogue at stage 'contact' without a new handoff (nothing half-written, but the "
-    "resident must answer again); see the issue note",
-    strict=False,
-)
 def test_handoff_commit_fails_half_way_then_retry_stores_once(faulty: Faulty) -> None:
     """The handoff row is flushed, its route row then fails: nothing may stay half-written."""
     sid = new_session()

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.knowledge.kb_support import read_shared
 
 from knowledge.datafile import load_yaml
 from knowledge.pack import PACKS_DIR
+from tests.knowledge.kb_support import read_shared
 
 
 @pytest.fixture(scope="session")

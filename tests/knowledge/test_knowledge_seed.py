@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.knowledge.kb_support import quoted, squeeze
 
 from knowledge.pack import Counter, Note, load_pack
+from tests.knowledge.kb_support import quoted, squeeze
 
 PACK = load_pack("gifu")
 COUNTERS = PACK.counters
