@@ -14,7 +14,7 @@ from channels.deps import ApiStaffDep, ConsoleStaffDep, DatabaseDep, RasaDep, Se
 from channels.errors import ErrorBody
 from channels.helpdesk import service
 from channels.rasa_client import RasaUnavailable
-from channels.staff.auth import check_csrf
+from channels.staff.auth import CsrfForm, check_csrf
 from channels.staff.console import render
 from channels.store import audit
 from channels.store.db import Database
@@ -46,7 +46,7 @@ async def helpdesk_ask(
     db: DatabaseDep,
     settings: SettingsDep,
     question: Annotated[str, Form(max_length=500)],
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    csrf_token: CsrfForm = "",
 ) -> HTMLResponse:
     """Answer the form (server-rendered, works without JavaScript)."""
     check_csrf(request, staff, csrf_token)

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from channels.line.messaging import CallResult, LineMessenger, Outcome
 from channels.store.db import Database
 from channels.store.models import OutboxMessage, utcnow
-from channels.store.outbox import claim_row
+from channels.store.outbox import attempt_due, claim_row
 
 logger = logging.getLogger(__name__)
 
@@ -180,11 +180,7 @@ class OutboxRelay:
 
     async def run_once(self) -> int:
         """Deliver every due row once; returns how many were attempted."""
-        attempted = 0
-        for row_id in await run_in_threadpool(due_ids, self.db):
-            if await self.deliver(row_id) is not None:
-                attempted += 1
-        return attempted
+        return await attempt_due(self.db, due_ids, self.deliver)
 
     async def run(self, stop: asyncio.Event) -> None:
         """The background loop started at app start-up; survives store and network faults."""

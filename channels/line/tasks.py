@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Coroutine
+from contextlib import AbstractAsyncContextManager
 from typing import Any
+
+from channels.store.locks import LocalLocks
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +21,7 @@ class TaskRunner:
 
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._users: dict[str, int] = {}
+        self._serial = LocalLocks()
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Start `coro` now; failures are logged by type, never with their content."""
@@ -29,19 +30,13 @@ class TaskRunner:
         task.add_done_callback(self._finished)
         return task
 
-    @asynccontextmanager
-    async def serial(self, key: str) -> AsyncIterator[None]:
-        """Run one resident's work one piece at a time; asyncio.Lock is FIFO, so order is kept."""
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._users[key] -= 1
-            if self._users[key] == 0:
-                del self._users[key]
-                self._locks.pop(key, None)
+    def serial(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Run one resident's work one piece at a time; asyncio.Lock is FIFO, so order is kept.
+
+        The per-key lock table is the store's LocalLocks: one implementation of "a lock per
+        key that lives only while in use" for both conversation turns and LINE events.
+        """
+        return self._serial.hold(key)
 
     async def drain(self, timeout: float = 10.0) -> bool:
         """Wait for running tasks (tests, shutdown); True when none is left."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import Form, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from channels.settings import Settings
@@ -20,6 +21,7 @@ from channels.store.db import Database
 
 SESSION_COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
+CsrfForm = Annotated[str, Form(max_length=128)]  # the CSRF token field of every console form, one definition
 
 
 @dataclass(frozen=True)

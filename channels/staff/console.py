@@ -19,6 +19,7 @@ from channels.staff import export, labels, service
 from channels.staff.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    CsrfForm,
     StaffIdentity,
     check_csrf,
     cookie_secure,
@@ -45,8 +46,15 @@ def render(templates: Any, name: str, status_code: int = 200, **context: Any) ->
 @router.get("/login", response_class=HTMLResponse)
 async def login_form(request: Request, templates: TemplatesDep) -> HTMLResponse:
     """The login form, with a double-submit token for the anonymous POST."""
+    return _login_page(request, templates)
+
+
+def _login_page(
+    request: Request, templates: Any, status_code: int = 200, error: str | None = None
+) -> HTMLResponse:
+    """The login form with a fresh double-submit token; every showing (also after a failure) needs one."""
     token = secrets.token_urlsafe(32)
-    response = render(templates, "staff/login.html", csrf_token=token, error=None)
+    response = render(templates, "staff/login.html", status_code=status_code, csrf_token=token, error=error)
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,
@@ -67,7 +75,7 @@ async def login(
     db: DatabaseDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    csrf_token: CsrfForm = "",
 ) -> Response:
     """Check the password, then issue a brand-new session id (no fixation)."""
     reject_cross_site(request)
@@ -78,24 +86,9 @@ async def login(
     session_id = await run_in_threadpool(_login, db, username, password, old)
     if session_id is None:
         logger.info("staff login failed")
-        token = secrets.token_urlsafe(32)
-        response = render(
-            templates,
-            "staff/login.html",
-            status_code=401,
-            csrf_token=token,
-            error="ユーザー名またはパスワードが違います。",
+        return _login_page(
+            request, templates, status_code=401, error="ユーザー名またはパスワードが違います。"
         )
-        response.set_cookie(
-            LOGIN_CSRF_COOKIE,
-            token,
-            httponly=True,
-            samesite="strict",
-            secure=cookie_secure(request),
-            path="/staff/login",
-            max_age=1800,
-        )
-        return response
     response = RedirectResponse("/staff", status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -127,7 +120,7 @@ async def logout(
     request: Request,
     staff: ConsoleStaffDep,
     db: DatabaseDep,
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    csrf_token: CsrfForm = "",
 ) -> RedirectResponse:
     """End the session."""
     check_csrf(request, staff, csrf_token)
@@ -188,7 +181,7 @@ async def case_status(
     db: DatabaseDep,
     handoff_id: str,
     to: Annotated[str, Form(max_length=16)],
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    csrf_token: CsrfForm = "",
 ) -> RedirectResponse:
     """新規 → 対応中 → 完了, recording who and when."""
     check_csrf(request, staff, csrf_token)

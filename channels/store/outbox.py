@@ -1,11 +1,12 @@
-"""Claiming outbox rows: the one lease step every relay (LINE pushes, staff alerts) shares."""
+"""What every outbox relay (LINE pushes, staff alerts) shares: the lease step and the pass over due rows."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
 from sqlalchemy import update
+from starlette.concurrency import run_in_threadpool
 
 from channels.store.db import Database
 from channels.store.models import OutboxMessage, utcnow
@@ -37,3 +38,16 @@ def claim_row(db: Database, row_id: int, channel: str, lease_seconds: float,
         row = session.get(OutboxMessage, row_id)
         assert row is not None
         return build(row)
+
+
+async def attempt_due(db: Database, due_ids: Callable[[Database], list[int]],
+                      deliver: Callable[[int], Awaitable[str | None]]) -> int:
+    """One relay pass: try each due row once; counts only the rows this relay claimed.
+
+    `deliver` returns None for a row another relay (or the inline sender) got first.
+    """
+    attempted = 0
+    for row_id in await run_in_threadpool(due_ids, db):
+        if await deliver(row_id) is not None:
+            attempted += 1
+    return attempted

@@ -7,6 +7,7 @@ GET /api/handoffs/{id}/messages?after= and GET /staff/alerts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -14,14 +15,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from channels.deps import ConsoleStaffDep, DatabaseDep, TemplatesDep
-from channels.staff.auth import StaffIdentity, check_csrf
+from channels.staff.auth import CsrfForm, StaffIdentity, check_csrf
 from channels.staff.console import _checked_id, detail_page, render
 from channels.store.db import Database
 from channels.takeover import delivery, service, wording
 from channels.takeover.service import TakeoverError
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-Csrf = Annotated[str, Form(max_length=128)]
 
 
 async def _after_action(
@@ -33,40 +33,42 @@ async def _after_action(
     return await run_in_threadpool(detail_page, templates, db, staff, handoff_id, exc.reason, exc.status)
 
 
-@router.post("/handoffs/{handoff_id}/takeover")
-async def take_form(
-    request: Request, staff: ConsoleStaffDep, db: DatabaseDep, templates: TemplatesDep, handoff_id: str,
-    csrf_token: Csrf = "",
+async def _form_action(
+    request: Request, staff: StaffIdentity, db: Database, templates: Any, handoff_id: str, csrf_token: str,
+    action: Callable[[Database, StaffIdentity, str], object],
 ) -> Response:
-    """「この会話を受け持つ」."""
+    """Take and release are one form flow around a different service call; keep it in one place."""
     check_csrf(request, staff, csrf_token)
     handoff_id = _checked_id(handoff_id)
     try:
-        await run_in_threadpool(service.take, db, staff, handoff_id)
+        await run_in_threadpool(action, db, staff, handoff_id)
     except TakeoverError as exc:
         return await _after_action(templates, db, staff, handoff_id, exc)
     return await _after_action(templates, db, staff, handoff_id, None)
+
+
+@router.post("/handoffs/{handoff_id}/takeover")
+async def take_form(
+    request: Request, staff: ConsoleStaffDep, db: DatabaseDep, templates: TemplatesDep, handoff_id: str,
+    csrf_token: CsrfForm = "",
+) -> Response:
+    """「この会話を受け持つ」."""
+    return await _form_action(request, staff, db, templates, handoff_id, csrf_token, service.take)
 
 
 @router.post("/handoffs/{handoff_id}/release")
 async def release_form(
     request: Request, staff: ConsoleStaffDep, db: DatabaseDep, templates: TemplatesDep, handoff_id: str,
-    csrf_token: Csrf = "",
+    csrf_token: CsrfForm = "",
 ) -> Response:
     """「自動の案内に戻す」."""
-    check_csrf(request, staff, csrf_token)
-    handoff_id = _checked_id(handoff_id)
-    try:
-        await run_in_threadpool(service.release, db, staff, handoff_id)
-    except TakeoverError as exc:
-        return await _after_action(templates, db, staff, handoff_id, exc)
-    return await _after_action(templates, db, staff, handoff_id, None)
+    return await _form_action(request, staff, db, templates, handoff_id, csrf_token, service.release)
 
 
 @router.post("/handoffs/{handoff_id}/messages")
 async def message_form(
     request: Request, staff: ConsoleStaffDep, db: DatabaseDep, templates: TemplatesDep, handoff_id: str,
-    text: Annotated[str, Form(max_length=4000)] = "", csrf_token: Csrf = "",
+    text: Annotated[str, Form(max_length=4000)] = "", csrf_token: CsrfForm = "",
 ) -> Response:
     """Send a message to the resident from the case page."""
     check_csrf(request, staff, csrf_token)

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from channels.line.outbox import RetryPolicy
 from channels.store.db import Database
 from channels.store.models import OutboxMessage, utcnow
-from channels.store.outbox import claim_row
+from channels.store.outbox import attempt_due, claim_row
 from channels.store.sink import NOTIFY_CHANNEL
 
 logger = logging.getLogger(__name__)
@@ -112,11 +112,7 @@ class NotifyRelay:
 
     async def run_once(self) -> int:
         """Try every due row once."""
-        attempted = 0
-        for row_id in await run_in_threadpool(due_ids, self.db):
-            if await self.deliver(row_id) is not None:
-                attempted += 1
-        return attempted
+        return await attempt_due(self.db, due_ids, self.deliver)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll the outbox until `stop`; survives store and network faults."""

@@ -12,8 +12,8 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, ParamSpec
 
 from fastapi import APIRouter, Body, Path, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -38,6 +38,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody},
     409: {"model": ErrorBody},
 }
+P = ParamSpec("P")
 SSE_SECONDS = 25.0  # a stream ends after this; EventSource reconnects with Last-Event-ID
 
 
@@ -85,16 +86,21 @@ def _csrf(request: Request, staff: StaffIdentity) -> None:
     check_csrf(request, staff, request.headers.get("x-csrf-token"))
 
 
+async def _answer(call: Callable[P, Any], *args: P.args, **kwargs: P.kwargs) -> Any:
+    """Run a sync service call in the thread pool; a refusal (404/409) becomes its JSON error."""
+    try:
+        return await run_in_threadpool(call, *args, **kwargs)
+    except TakeoverError as exc:
+        return _refused(exc)
+
+
 @router.post("/api/handoffs/{handoff_id}/takeover", responses=ERRORS)
 async def takeover(
     request: Request, staff: ApiStaffDep, db: DatabaseDep, handoff_id: str = HandoffId
 ) -> Any:
     """Take the conversation: the assistant stays silent for this resident until release."""
     _csrf(request, staff)
-    try:
-        return await run_in_threadpool(service.take, db, staff, handoff_id)
-    except TakeoverError as exc:
-        return _refused(exc)
+    return await _answer(service.take, db, staff, handoff_id)
 
 
 @router.post(
@@ -131,10 +137,7 @@ async def get_messages(
     staff: ApiStaffDep, db: DatabaseDep, handoff_id: str = HandoffId, after: str | None = None
 ) -> Any:
     """The whole conversation since the handoff (or after a cursor), both sides, in order."""
-    try:
-        return await run_in_threadpool(service.conversation, db, staff.username, handoff_id, _cursor(after))
-    except TakeoverError as exc:
-        return _refused(exc)
+    return await _answer(service.conversation, db, staff.username, handoff_id, _cursor(after))
 
 
 @router.post("/api/handoffs/{handoff_id}/release", responses=ERRORS)
@@ -143,10 +146,7 @@ async def release(
 ) -> Any:
     """Hand back to the assistant; its conversation state was never touched."""
     _csrf(request, staff)
-    try:
-        return await run_in_threadpool(service.release, db, staff, handoff_id)
-    except TakeoverError as exc:
-        return _refused(exc)
+    return await _answer(service.release, db, staff, handoff_id)
 
 
 @router.get(

@@ -37,6 +37,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 def _reset_postgres(url: str) -> None:
+    """An empty PostgreSQL database for the next migration."""
     db = Database(url)
     try:
         Base.metadata.drop_all(db.engine)
@@ -46,18 +47,26 @@ def _reset_postgres(url: str) -> None:
         db.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated, empty store; the PostgreSQL case runs only when TEST_DATABASE_URL is set."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
-        return
+def postgres_url() -> Iterator[str]:
+    """TEST_DATABASE_URL, emptied before and after the test (skips it when unset).
+
+    For the body of a URL fixture (`yield from postgres_url()`), here and in line/conftest.py.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set (scripts/pg-test-server.sh start)")
     _reset_postgres(url)
     yield url
     _reset_postgres(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty store; the PostgreSQL case runs only when TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    yield from postgres_url()
 
 
 @pytest.fixture

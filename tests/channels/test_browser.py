@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from channels.app import create_app
 from channels.settings import REPO_ROOT, Settings
@@ -79,6 +79,17 @@ def gateway_url(tmp_path: Path) -> Iterator[str]:
     rasa.stop()
 
 
+def staff_console(browser: Browser, base: str, height: int) -> tuple[BrowserContext, Page]:
+    """kato's desktop context, logged in through the form (shared by the browser tests); caller closes it."""
+    staff = browser.new_context(viewport={"width": 1100, "height": height}, locale="ja-JP")
+    console = staff.new_page()
+    console.goto(base + "/staff")
+    console.get_by_label("ユーザー名").fill("kato")
+    console.get_by_label("パスワード").fill(PASSWORD)
+    console.get_by_role("button", name="ログイン").click()
+    return staff, console
+
+
 def test_resident_to_staff(browser: Browser, gateway_url: str) -> None:
     resident = browser.new_context(viewport={"width": 320, "height": 700}, locale="ja-JP")
     page = resident.new_page()
@@ -101,12 +112,7 @@ def test_resident_to_staff(browser: Browser, gateway_url: str) -> None:
     page.screenshot(path=str(SHOTS / "02-chat-handoff-320px.png"), full_page=True)
     resident.close()
 
-    staff = browser.new_context(viewport={"width": 1100, "height": 900}, locale="ja-JP")
-    console = staff.new_page()
-    console.goto(gateway_url + "/staff")
-    console.get_by_label("ユーザー名").fill("kato")
-    console.get_by_label("パスワード").fill(PASSWORD)
-    console.get_by_role("button", name="ログイン").click()
+    staff, console = staff_console(browser, gateway_url, height=900)
     expect(console.get_by_role("heading", name="引き継ぎ一覧")).to_be_visible()
     expect(console.locator("table.cases tbody tr")).to_have_count(1)
     console.screenshot(path=str(SHOTS / "03-staff-list.png"), full_page=True)

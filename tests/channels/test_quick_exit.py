@@ -8,6 +8,8 @@ so Back does not bring the chat back.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from playwright.sync_api import Browser, Page, expect
 from starlette.testclient import TestClient
@@ -30,6 +32,18 @@ def open_chat_with_history(page: Page, base: str) -> None:
     assert page.evaluate("sessionStorage.length") > 0
 
 
+@contextmanager
+def chat_with_history(browser: Browser, base: str, width: int, height: int) -> Iterator[Page]:
+    """A fresh ja-JP context at this viewport, on the chat with history behind it; closed afterwards."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP")
+    try:
+        page = ctx.new_page()
+        open_chat_with_history(page, base)
+        yield page
+    finally:
+        ctx.close()
+
+
 def assert_left_no_trace(page: Page, base: str) -> None:
     expect(page).to_have_url(re.compile(r"/weather$"))
     expect(page).to_have_title("岐阜県の天気")
@@ -44,45 +58,36 @@ def assert_left_no_trace(page: Page, base: str) -> None:
 
 
 def test_button_exits_and_back_does_not_return(browser: Browser, gateway_url: str) -> None:  # noqa: F811
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
-    page = ctx.new_page()
-    open_chat_with_history(page, gateway_url)
-    page.get_by_role("button", name="すぐに閉じる").click()
-    page.screenshot(path=str(SHOTS / "quick-exit-neutral-page.png"), full_page=True)
-    assert_left_no_trace(page, gateway_url)
-    ctx.close()
+    with chat_with_history(browser, gateway_url, 390, 844) as page:
+        page.get_by_role("button", name="すぐに閉じる").click()
+        page.screenshot(path=str(SHOTS / "quick-exit-neutral-page.png"), full_page=True)
+        assert_left_no_trace(page, gateway_url)
 
 
 def test_escape_twice_exits(browser: Browser, gateway_url: str) -> None:  # noqa: F811
-    ctx = browser.new_context(viewport={"width": 1100, "height": 800}, locale="ja-JP")
-    page = ctx.new_page()
-    open_chat_with_history(page, gateway_url)
-    page.keyboard.press("Escape")
-    page.wait_for_timeout(1300)  # one Esc, then a pause: not a quick exit
-    page.keyboard.press("Escape")
-    page.wait_for_timeout(200)
-    expect(page.get_by_role("heading", name=CHAT_TITLE)).to_be_visible()
-    page.wait_for_timeout(1100)
-    page.get_by_role("textbox", name="メッセージを入力").focus()
-    page.keyboard.press("Escape")
-    page.keyboard.press("Escape")
-    assert_left_no_trace(page, gateway_url)
-    ctx.close()
+    with chat_with_history(browser, gateway_url, 1100, 800) as page:
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(1300)  # one Esc, then a pause: not a quick exit
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+        expect(page.get_by_role("heading", name=CHAT_TITLE)).to_be_visible()
+        page.wait_for_timeout(1100)
+        page.get_by_role("textbox", name="メッセージを入力").focus()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        assert_left_no_trace(page, gateway_url)
 
 
 def test_page_is_emptied_before_the_neutral_page_loads(browser: Browser, gateway_url: str) -> None:  # noqa: F811
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
-    page = ctx.new_page()
-    open_chat_with_history(page, gateway_url)
-    page.route("**/weather", lambda route: route.fulfill(status=204))  # 204: the browser stays put
-    page.get_by_role("button", name="すぐに閉じる").click()
-    page.wait_for_timeout(300)
-    assert page.url == gateway_url + "/"
-    assert page.evaluate("document.body.children.length") == 0
-    assert page.title() == "岐阜県の天気"
-    assert page.evaluate("sessionStorage.length") == 0
-    assert "夫から" not in page.content()
-    ctx.close()
+    with chat_with_history(browser, gateway_url, 390, 844) as page:
+        page.route("**/weather", lambda route: route.fulfill(status=204))  # 204: the browser stays put
+        page.get_by_role("button", name="すぐに閉じる").click()
+        page.wait_for_timeout(300)
+        assert page.url == gateway_url + "/"
+        assert page.evaluate("document.body.children.length") == 0
+        assert page.title() == "岐阜県の天気"
+        assert page.evaluate("sessionStorage.length") == 0
+        assert "夫から" not in page.content()
 
 
 def test_button_is_first_and_always_in_view(browser: Browser, gateway_url: str) -> None:  # noqa: F811

@@ -12,7 +12,7 @@ import time
 from playwright.sync_api import Browser, Page, expect
 
 from tests.channels.fake_rasa import CONSENT
-from tests.channels.test_browser import PASSWORD, SHOTS, gateway_url, pytestmark  # noqa: F401
+from tests.channels.test_browser import SHOTS, gateway_url, pytestmark, staff_console  # noqa: F401
 
 STAFF_TEXT = "岐阜市の加藤です。お話を読みました。ご都合のよい時間を教えていただけますか。"
 RESIDENT_ANSWER = "ありがとうございます。夕方なら電話に出られます。"
@@ -32,12 +32,7 @@ def test_staff_takes_writes_and_releases(browser: Browser, gateway_url: str) -> 
     expect(chat.get_by_text("担当者がお話を読みます")).to_be_visible()
     expect(chat.get_by_text("開庁時間内に担当者が確認します", exact=False)).to_be_visible()
 
-    staff = browser.new_context(viewport={"width": 1100, "height": 1000}, locale="ja-JP")
-    console = staff.new_page()
-    console.goto(gateway_url + "/staff")
-    console.get_by_label("ユーザー名").fill("kato")
-    console.get_by_label("パスワード").fill(PASSWORD)
-    console.get_by_role("button", name="ログイン").click()
+    staff, console = staff_console(browser, gateway_url, height=1000)
     console.get_by_role("link", name="開く").click()
     console.get_by_role("button", name="この会話を受け持つ").click()
     expect(console.locator("#holder")).to_contain_text("加藤 美咲")

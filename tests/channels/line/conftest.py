@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from channels.app import create_app
 from channels.line.outbox import RetryPolicy
@@ -18,7 +17,8 @@ from channels.line.runtime import LineOptions, LineRuntime
 from channels.rasa_client import RasaClient
 from channels.settings import Settings
 from channels.store.db import Database
-from channels.store.models import Base, OutboxMessage, ProcessedEvent
+from channels.store.models import OutboxMessage, ProcessedEvent
+from tests.channels.conftest import postgres_url
 from tests.channels.fake_rasa import FakeRasaState, transport
 from tests.channels.line.factories import new_secret, sign
 from tests.channels.line.standin import LineStandin
@@ -96,23 +96,7 @@ def line_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
     if getattr(request, "param", "sqlite") == "sqlite":
         yield f"sqlite:///{tmp_path / 'gateway.sqlite3'}"
         return
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("TEST_DATABASE_URL is not set (scripts/pg-test-server.sh start)")
-    _drop_all(url)
-    yield url
-    _drop_all(url)
-
-
-def _drop_all(url: str) -> None:
-    """An empty PostgreSQL database for the next migration."""
-    db = Database(url)
-    try:
-        Base.metadata.drop_all(db.engine)
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        db.dispose()
+    yield from postgres_url()
 
 
 def gateway_settings(tmp_path: Path, secret: str | None, base_url: str, token: str | None = ACCESS_TOKEN,
