@@ -93,6 +93,9 @@ class WriterLexicon:
 
     cues: dict[str, tuple[str, ...]]
     family_categories: frozenset[str]
+    own_state: tuple[str, ...] = ()   # the writer's own state: 限界, 眠れ, 自分が怖い
+    hearsay: tuple[str, ...] = ()     # reporting someone else's situation: ようです, と言って
+    self_intro: tuple[str, ...] = ()  # who introduces themself in a first 「…です。」: 高校生, 中3
 
 
 def _code_keys(fields: Fields, key: str, allowed: tuple[str, ...]) -> dict[str, Fields]:
@@ -226,7 +229,10 @@ def load_writer(path: Path | None = None) -> WriterLexicon:
     bad = sorted(set(family) - set(CATEGORIES))
     if bad:
         raise KnowledgeError(f"{fields.where}.family_categories: unknown codes {bad}")
-    return WriterLexicon(cues=cues, family_categories=frozenset(family))
+    return WriterLexicon(cues=cues, family_categories=frozenset(family),
+                         own_state=tuple(fields.texts("own_state", required=False)),
+                         hearsay=tuple(fields.texts("hearsay", required=False)),
+                         self_intro=tuple(fields.texts("self_intro", required=False)))
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,6 +6,7 @@ member (息子が不登校で) makes the writer family; a worry of the writer's 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -74,4 +75,25 @@ def writer_features(text: str, members: Sequence[Member], categories: Sequence[s
     feats["own_worry"] = float(bool(own_categories))
     feats["first_person"] = float(any(fold(w) in folded for w in FIRST_PERSON))
     feats["no_people"] = float(not members)
+    feats.update(_voice_features(text, folded, members, lexicon))
     return feats
+
+
+_QUESTION_END = re.compile(r"(か|？|\?|ください|どこ)[。！!]?\s*$")
+_FIRST_SENTENCE = re.compile(r"^[^。！？!?\n]{0,24}です[。\s]")
+SHORT_QUESTION = 45
+"""A question this short about nobody in particular is a lookup (「空き家の相談先」), often `unknown`."""
+
+
+def _voice_features(text: str, folded: str, members: Sequence[Member],
+                    lexicon: WriterLexicon) -> dict[str, float]:
+    """How the writer speaks: of their own state, reporting someone else's (hearsay), a
+    self-introduction first (「高校生です。」), or a bare lookup question."""
+    own = sum(1 for w in lexicon.own_state if fold(w) in folded)
+    heard = sum(1 for w in lexicon.hearsay if fold(w) in folded)
+    first = _FIRST_SENTENCE.match(folded.strip() + " ")
+    intro = bool(first) and any(fold(w) in first.group(0) for w in lexicon.self_intro)
+    plain = text.strip()
+    lookup = not members and len(plain) < SHORT_QUESTION and bool(_QUESTION_END.search(plain))
+    return {"own_state": min(own, MAX_COUNT) / MAX_COUNT, "hearsay": min(heard, 2) / 2,
+            "self_intro": float(intro), "lookup_question": float(lookup)}
