@@ -186,7 +186,7 @@ class Stack:
         started = time.monotonic()
         say("==> starting the action server")
         self._spawn("actions", self._command("actions", endpoints))
-        say("==> starting the Rasa server (loads the model and GiNZA: about 20–40 s)")
+        say("==> starting the Rasa server (loads TensorFlow, the model and GiNZA: about 1.5 min on 2 cores)")
         self._spawn("rasa", self._command("rasa", endpoints))
         say("==> starting the gateway")
         self._spawn("gateway", self._command("gateway", endpoints))

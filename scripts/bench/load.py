@@ -26,6 +26,7 @@ from knowledge.datafile import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 WORDING = ROOT / "knowledge" / "wording"
+WORDING_EASY = ROOT / "knowledge" / "wording_easy"
 GREETINGS = ("こんにちは", "はじめまして", "こんばんは")
 FINISHED = ("以上です", "話し終わりました")
 MAX_TURNS = 12  # a conversation that has not ended by then is abandoned (counted, not an error)
@@ -41,28 +42,37 @@ class Phrases:
     worries: tuple[str, ...]
     prefer: tuple[str, ...]      # quick replies chosen first, in this order
     consent: frozenset[str]      # the quick replies of the consent question
-    contact: frozenset[str]      # the quick replies of the contact question: a choice ends the plan
+    contact: frozenset[str]      # the quick replies of the contact question (plain and easy)
     done_button: str
+    handed_off: tuple[str, ...] = ()  # how the closing text after a stored handoff begins
     greetings: tuple[str, ...] = GREETINGS
     finished: tuple[str, ...] = FINISHED
 
 
-def _wording(name: str) -> dict[str, Any]:
-    data = load_yaml(WORDING / f"{name}.yaml")
+def _wording(name: str, folder: Path = WORDING) -> dict[str, Any]:
+    data = load_yaml(folder / f"{name}.yaml")
     return data if isinstance(data, dict) else {}
 
 
 def load_phrases(rows: Sequence[dict[str, Any]]) -> Phrases:
     """Worries from dataset rows (urgent-crisis lines left out: they divert to the crisis flow),
-    quick-reply preferences from the reviewed wording the actions also use."""
-    consent, summary, listening, crisis = (_wording(n) for n in ("consent", "summary", "listening", "crisis"))
+    quick-reply preferences from the reviewed wording the actions also use, in both the
+    plain and the やさしい日本語 set (a resident whose words look easy gets the easy one)."""
+    plain = {n: _wording(n) for n in ("consent", "summary", "listening", "crisis", "dialogue")}
+    easy = {n: _wording(n, WORDING_EASY) for n in plain}
     worries = tuple(r["text"] for r in rows if r.get("crisis", {}).get("level") != "urgent")
     if not worries:
         raise ValueError("no usable worries in the dataset rows")
-    prefer = (summary["buttons"][0], consent["buttons"][0], consent["contact_buttons"][0],
-              consent["phone_buttons"][0], crisis["buttons"][0])
-    return Phrases(worries=worries, prefer=prefer, consent=frozenset(consent["buttons"]),
-                   contact=frozenset(consent["contact_buttons"]), done_button=listening["done_button"])
+    prefer = tuple(w[file][key][0] for w in (plain, easy) for file, key in (
+        ("summary", "buttons"), ("consent", "buttons"), ("consent", "contact_buttons"),
+        ("consent", "phone_buttons"), ("consent", "no_contact_buttons"), ("crisis", "buttons")))
+    handed_off = tuple(w["dialogue"][key].splitlines()[0] for w in (plain, easy)
+                       for key in ("handoff_done", "handoff_done_no_contact"))
+    return Phrases(worries=worries, prefer=prefer,
+                   consent=frozenset(plain["consent"]["buttons"]) | frozenset(easy["consent"]["buttons"]),
+                   contact=(frozenset(plain["consent"]["contact_buttons"])
+                            | frozenset(easy["consent"]["contact_buttons"])),
+                   done_button=plain["listening"]["done_button"], handed_off=handed_off)
 
 
 def plan_opening(rng: random.Random, phrases: Phrases) -> list[str]:
@@ -82,6 +92,7 @@ class Resident:
     finished_said: bool = False
     consented: bool = False
     contact_chosen: bool = False
+    handed_off: bool = False  # the resident was told the handoff was passed on
     sent: list[str] = field(default_factory=list)
 
     def next_text(self, quick_replies: Sequence[str]) -> str | None:
@@ -97,14 +108,19 @@ class Resident:
         if not self.finished_said:
             self.finished_said = True
             return self.phrases.done_button if self.phrases.done_button in quick else self.phrases.finished[0]
-        if self.contact_chosen or not quick:
+        if self.handed_off or not quick:  # after a contact choice may come 「連絡してはいけない時間」
             return None
         choice = next((p for p in self.phrases.prefer if p in quick), quick[0])
-        if set(quick) == self.phrases.consent and choice in self.phrases.prefer:
+        if set(quick) <= self.phrases.consent and choice in self.phrases.prefer:
             self.consented = True
-        if set(quick) == self.phrases.contact:
+        if set(quick) <= self.phrases.contact:
             self.contact_chosen = True
         return choice
+
+    def heard(self, texts: Sequence[str]) -> None:
+        """Note whether this answer told the resident that the handoff was passed on."""
+        if any(t.startswith(self.phrases.handed_off) for t in texts if self.phrases.handed_off):
+            self.handed_off = True
 
 
 @dataclass(frozen=True)
@@ -115,6 +131,7 @@ class Answer:
     status: int                      # HTTP status, 0 when no answer arrived
     quick_replies: list[str]
     handoff_ids: list[str]
+    texts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -151,7 +168,7 @@ class Target:
             ids = [str(h.get("id")) for h in handoff_payloads(messages)]
         ok = not any(text in SOFT_ERRORS for text, _ in replies)
         quick = next((q for _, q in reversed(replies) if q), [])
-        return Answer(ok, status, list(quick), ids)
+        return Answer(ok, status, list(quick), ids, [text for text, _ in replies])
 
 
 def error_kind(status: int) -> str:
@@ -175,7 +192,8 @@ class LoadResult:
     conversations: int = 0
     abandoned: int = 0               # hit MAX_TURNS
     consented: set[str] = field(default_factory=set)  # sender ids whose 「はい」 to sharing was answered
-    contacted: set[str] = field(default_factory=set)  # ... and whose contact choice (the handoff turn) too
+    contacted: set[str] = field(default_factory=set)  # ... and whose contact choice too
+    handed_off: set[str] = field(default_factory=set)  # ... who were told it was passed on
     handoff_ids: list[str] = field(default_factory=list)  # seen on Rasa's REST channel only
     sent: dict[str, list[str]] = field(default_factory=dict)  # sender id -> texts, for soak
     elapsed: float = 0.0
@@ -239,6 +257,9 @@ async def _resident(index: int, client: httpx.AsyncClient, target: Target, phras
             if not answer.ok:
                 break
             quick = answer.quick_replies
+            resident.heard(answer.texts)
+            if resident.handed_off:
+                result.handed_off.add(sender)
             if resident.consented:
                 result.consented.add(sender)
             if resident.contact_chosen:

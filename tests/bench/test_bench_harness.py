@@ -38,6 +38,7 @@ PHRASES = Phrases(
     consent=frozenset({"はい", "いいえ"}),
     contact=frozenset({"LINE", "電話"}),
     done_button="話し終わりました",
+    handed_off=("お話を岐阜市の担当者に届けました。",),
 )
 
 
@@ -77,9 +78,13 @@ def test_resident_follows_quick_replies_to_the_handoff() -> None:
     assert resident.next_text(["はい", "いいえ"]) == "はい"
     assert resident.consented
     assert resident.next_text(["電話", "LINE"]) == "LINE"
-    assert resident.contact_chosen
+    assert resident.contact_chosen and not resident.handed_off
+    # someone at risk at home is asked next when NOT to be contacted: the resident answers
+    assert resident.next_text(["特にない"]) == "特にない"
+    resident.heard(["お話を岐阜市の担当者に届けました。", "ほかに…"])
+    assert resident.handed_off
     assert resident.next_text(["何か"]) is None
-    assert len(resident.sent) == 6
+    assert len(resident.sent) == 7
 
 
 def test_resident_says_finished_without_a_button_and_ends_without_quick_replies() -> None:
@@ -95,12 +100,14 @@ def test_load_phrases_leaves_out_urgent_crisis_lines() -> None:
     assert phrases.worries == ("母が認知症です。",)
     assert phrases.prefer[0] in phrases.consent  # 「はい」 answers the summary and the consent alike
     assert phrases.prefer[2] in phrases.contact and phrases.done_button
+    assert "でんわ" in phrases.contact and "とくに ない" in phrases.prefer  # the やさしい日本語 set too
+    assert any(h.startswith("お話を岐阜市の担当者に届けました") for h in phrases.handed_off)
 
 
 def test_target_reads_both_answer_shapes_and_stays_on_loopback() -> None:
     gateway = Target("g", "http://127.0.0.1:9", "gateway")
     answer = gateway.read(200, {"replies": [{"text": "a", "quick_replies": ["はい"]}, {"text": "b"}]})
-    assert answer == Answer(True, 200, ["はい"], [])
+    assert answer == Answer(True, 200, ["はい"], [], ["a", "b"])
     assert not gateway.read(503, None).ok
     from channels.conversation import RASA_DOWN
 
