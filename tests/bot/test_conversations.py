@@ -6,12 +6,12 @@ API) and the handoff record field by field (contract §6, §9).
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime
 from typing import Any
 
 import pytest
 
+from actions.handoff_record import record_id_for
 from knowledge.easy_japanese import check_easy
 
 CONSENT_WORDING = "この内容を岐阜市の担当者に伝えてもよいですか。"
@@ -86,7 +86,8 @@ def assert_record(c, record, *, channel="web", preferred, detail="", crisis_type
     a false alarm is cheap), but the record must carry what the conversation flagged.
     """
     slots = c.slots()
-    assert uuid.UUID(record["id"]).version == 4
+    # one id per consent, so a resent handoff turn is stored once (actions/handoff_record.py)
+    assert record["id"] == record_id_for(c.sender, slots["consent"])
     datetime.fromisoformat(record["created_at"])
     assert record["channel"] == channel
     assert record["status"] == "new"
@@ -232,6 +233,7 @@ def test_crisis_at_the_first_turn(conversation):
     assert c.texts()[-1] == CONSENT_WORDING
     c.say("はい")
     c.say("電話で、090-1111-2222です")
+    assert c.handoffs, (c.replies[-1], {k: c.slots().get(k) for k in ("stage", "writer", "contact")})
     record = c.handoffs[0]
     assert_record(c, record, preferred="phone", detail="090-1111-2222", crisis_types=["suicide"])
 
@@ -444,3 +446,20 @@ def test_a_rewound_handoff_turn_runs_again_when_resent(conversation):
     c.say("LINE" if c.slots()["stage"] == "contact" else "特にない")
     assert c.slots()["stage"] == "done", c.replies[-1]
     assert len(c.handoffs) == 1 and c.handoffs[0]["id"] == first["id"]
+
+
+def test_an_unclear_answer_to_the_contact_question_is_read_not_dismissed(conversation):
+    """At the contact question a low-confidence message (nlu_fallback) goes to the contact
+    reader, which asks again — no 「うまく受け取れなかった」 apology, no lost phone number."""
+    c = conversation()
+    c.say("母の物忘れがひどくて心配です")
+    c.say("以上です")
+    c.say("はい")
+    c.say("はい")
+    assert c.buttons() == ["LINE", "電話", "訪問", "連絡はいらない"]
+    c.say("/nlu_fallback")  # what the NLU returns when no intent is confident enough
+    assert c.texts() == ["担当者からの連絡は、どの方法がよいですか。"], c.replies[-1]
+    assert c.slots()["stage"] == "contact"
+    c.say("電話で、090-1111-2222です")
+    assert len(c.handoffs) == 1
+    assert c.handoffs[0]["contact"] == {"preferred": "phone", "detail": "090-1111-2222"}
