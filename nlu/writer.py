@@ -25,6 +25,13 @@ def _folded_cues(lexicon: WriterLexicon) -> tuple[tuple[str, tuple[str, ...]], .
     return tuple((kind, tuple(fold(c) for c in cues)) for kind, cues in lexicon.cues.items())
 
 
+@lru_cache(maxsize=4)
+def _folded_voice(lexicon: WriterLexicon) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The own-state, hearsay and self-introduction words, folded once per lexicon."""
+    return tuple(tuple(fold(w) for w in words)  # type: ignore[return-value]
+                 for words in (lexicon.own_state, lexicon.hearsay, lexicon.self_intro))
+
+
 def _cues(text: str, lexicon: WriterLexicon) -> list[str]:
     """Every writer kind with a cue in the text, in the lexicon's priority order."""
     folded = fold(text)
@@ -89,10 +96,11 @@ def _voice_features(text: str, folded: str, members: Sequence[Member],
                     lexicon: WriterLexicon) -> dict[str, float]:
     """How the writer speaks: of their own state, reporting someone else's (hearsay), a
     self-introduction first (「高校生です。」), or a bare lookup question."""
-    own = sum(1 for w in lexicon.own_state if fold(w) in folded)
-    heard = sum(1 for w in lexicon.hearsay if fold(w) in folded)
+    own_state, hearsay, self_intro = _folded_voice(lexicon)
+    own = sum(1 for w in own_state if w in folded)
+    heard = sum(1 for w in hearsay if w in folded)
     first = _FIRST_SENTENCE.match(folded.strip() + " ")
-    intro = bool(first) and any(fold(w) in first.group(0) for w in lexicon.self_intro)
+    intro = bool(first) and any(w in first.group(0) for w in self_intro)
     plain = text.strip()
     lookup = not members and len(plain) < SHORT_QUESTION and bool(_QUESTION_END.search(plain))
     return {"own_state": min(own, MAX_COUNT) / MAX_COUNT, "hearsay": min(heard, 2) / 2,

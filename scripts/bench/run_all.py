@@ -86,7 +86,7 @@ def our_model(given: Path | None = None) -> Path:
     """The assistant's model: the one given, else scripts/train.py's (trained only when inputs changed)."""
     if given is not None:
         return given
-    say("==> the assistant's model (scripts/train.py: trains only when bot/, nlu/ or knowledge/ changed)")
+    say("==> the assistant's model (scripts/train.py: trains only when bot/ config, domain or data changed)")
     out = subprocess.run([str(RASA_PY), "scripts/train.py"], cwd=ROOT, check=True,
                          capture_output=True, text=True)
     return Path(out.stdout.strip().splitlines()[-1])
