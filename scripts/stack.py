@@ -139,7 +139,7 @@ class Stack:
         if name == "actions":
             return [str(RASA_PY), "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.ports.actions)]
         if name == "rasa":
-            return [str(RASA_PY), "-m", "rasa", "run", "--model", str(self.model),
+            return [str(RASA_PY), "-m", "rasa_ext", "run", "--model", str(self.model),
                     "--enable-api", "--auth-token", self.token, "-i", "127.0.0.1",
                     "-p", str(self.ports.rasa), "--endpoints", str(endpoints),
                     "--credentials", "bot/credentials.yml"]
