@@ -1,4 +1,4 @@
-"""rasa_ext.action_results: the once-compiled check of action answers keeps Rasa's verdicts."""
+"""rasa_ext: the once-compiled check of action answers and the event table keep Rasa's answers."""
 from __future__ import annotations
 
 import pytest
@@ -37,3 +37,23 @@ def test_install_replaces_the_per_call_check_and_agrees_with_rasa(monkeypatch: p
     assert action._validate_action_result(GOOD) is True
     with pytest.raises(ValidationError):
         action._validate_action_result({"events": [{"event": "no_such_event"}]})
+
+
+def test_event_table_gives_rasas_class_for_every_event_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.shared.core.events import Event, SlotSet, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    from rasa_ext import event_types
+
+    rasas_own = Event.resolve_by_type
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasas_own))  # restored afterwards
+    event_types.install()
+    for cls in all_subclasses(Event):
+        assert Event.resolve_by_type(cls.type_name) is rasas_own(cls.type_name)
+    assert Event.resolve_by_type("topic") is None  # Rasa's backwards-compatible answer
+    assert Event.resolve_by_type("no_such", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such")
+    events = [{"event": "user", "text": "こんにちは", "parse_data": {"intent": {"name": "greet"}}},
+              {"event": "slot", "name": "stage", "value": "x"}]
+    assert [type(Event.from_parameters(e)) for e in events] == [UserUttered, SlotSet]
