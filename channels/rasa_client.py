@@ -5,7 +5,9 @@ The gateway never imports the NLU; it reaches Rasa over HTTP only (docs/architec
 
 from __future__ import annotations
 
+import itertools
 import logging
+import zlib
 from typing import Any
 from urllib.parse import quote
 
@@ -30,7 +32,14 @@ class RasaUnavailable(RuntimeError):
 
 
 class RasaClient:
-    """Thin wrapper over one shared httpx.AsyncClient with explicit timeouts."""
+    """Thin wrapper over shared httpx.AsyncClients with explicit timeouts.
+
+    `base_url` names one Rasa server, or several separated by commas: Rasa processes
+    that share one tracker store (RASA_PROCESSES in scripts/stack.py). Each
+    conversation goes to one of them, chosen by its sender id, so its turns stay in
+    order under that process's lock; when that process refuses the connection (nothing
+    was sent), the next one takes the turn from the shared tracker.
+    """
 
     def __init__(
         self,
@@ -39,17 +48,27 @@ class RasaClient:
         timeout: float = 15.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_urls = [url.strip().rstrip("/") for url in base_url.split(",") if url.strip()]
+        if not self.base_urls:
+            raise ValueError("no Rasa server URL given")
+        self.base_url = self.base_urls[0]
         self.token = token
-        self._client = httpx.AsyncClient(
-            base_url=self.base_url,
-            transport=transport,
-            timeout=httpx.Timeout(timeout, connect=3.0),
-        )
+        self._clients = [
+            httpx.AsyncClient(base_url=url, transport=transport, timeout=httpx.Timeout(timeout, connect=3.0))
+            for url in self.base_urls
+        ]
+        self._next = itertools.count()
 
     async def aclose(self) -> None:
-        """Close the connection pool (app shutdown)."""
-        await self._client.aclose()
+        """Close the connection pools (app shutdown)."""
+        for client in self._clients:
+            await client.aclose()
+
+    def _order(self, sender: str | None) -> list[httpx.AsyncClient]:
+        """The servers to try, first choice first: fixed per sender, else taking turns."""
+        start = zlib.crc32(sender.encode()) if sender is not None else next(self._next)
+        first = start % len(self._clients)
+        return self._clients[first:] + self._clients[:first]
 
     async def send_message(
         self, sender: str, text: str, metadata: dict[str, Any] | None = None
@@ -61,7 +80,7 @@ class RasaClient:
         body: dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        data = await self._request("POST", "/webhooks/rest/webhook", json=body)
+        data = await self._request("POST", "/webhooks/rest/webhook", sender, json=body)
         if not isinstance(data, list):
             raise RasaUnavailable("unexpected webhook answer shape")
         return [m for m in data if isinstance(m, dict)]
@@ -78,39 +97,57 @@ class RasaClient:
         params: dict[str, str] = {"include_events": "NONE"}
         if self.token:
             params["token"] = self.token
-        tracker = await self._request("GET", path, params=params)
+        tracker = await self._request("GET", path, sender, params=params)
         latest = tracker.get("latest_message") if isinstance(tracker, dict) else None
         metadata = (latest or {}).get("metadata") or {}
         if not isinstance(metadata, dict) or metadata.get("turn") != turn_id:
             return False
-        await self._request("POST", f"{path}/events", json=REWIND_TURN, params=params)
+        await self._request("POST", f"{path}/events", sender, json=REWIND_TURN, params=params)
         return True
 
     async def parse(self, text: str) -> dict[str, Any]:
         """NLU only (help desk): POST /model/parse with the API token."""
         params = {"token": self.token} if self.token else None
-        data = await self._request("POST", "/model/parse", json={"text": text}, params=params)
+        data = await self._request("POST", "/model/parse", None, json={"text": text}, params=params)
         if not isinstance(data, dict):
             raise RasaUnavailable("unexpected parse answer shape")
         return data
 
     async def ping(self) -> bool:
-        """True when Rasa's root endpoint answers 200."""
-        try:
-            response = await self._client.get("/", timeout=3.0)
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200
+        """True when every Rasa server's root endpoint answers 200."""
+        for client in self._clients:
+            try:
+                response = await client.get("/", timeout=3.0)
+            except httpx.HTTPError:
+                return False
+            if response.status_code != 200:
+                return False
+        return True
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        """Send a request and decode JSON; every transport or status failure becomes RasaUnavailable."""
-        try:
-            response = await self._client.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(type(exc).__name__) from exc
-        if response.status_code != 200:
-            raise RasaUnavailable(f"status {response.status_code}")
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise RasaUnavailable("answer is not JSON") from exc
+    async def _request(self, method: str, path: str, sender: str | None, **kwargs: Any) -> Any:
+        """Send a request and decode JSON; every transport or status failure becomes RasaUnavailable.
+
+        Only a refused connection moves on to the next server: then the request surely
+        never arrived, so the turn cannot run twice.
+        """
+        refused: httpx.ConnectError | None = None
+        for client in self._order(sender):
+            try:
+                response = await client.request(method, path, **kwargs)
+            except httpx.ConnectError as exc:
+                refused = exc
+                continue
+            except httpx.HTTPError as exc:
+                raise RasaUnavailable(type(exc).__name__) from exc
+            return _decoded(response)
+        raise RasaUnavailable(type(refused).__name__) from refused
+
+
+def _decoded(response: httpx.Response) -> Any:
+    """The JSON body of a 200 answer; anything else is RasaUnavailable."""
+    if response.status_code != 200:
+        raise RasaUnavailable(f"status {response.status_code}")
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise RasaUnavailable("answer is not JSON") from exc

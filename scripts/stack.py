@@ -4,6 +4,11 @@
     Rasa server    (.venv-rasa)  127.0.0.1:RASA_PORT     bot/ + nlu/, HTTP API behind a token
     gateway        (.venv-gw)    127.0.0.1:PORT          channels/ (web chat, LINE, staff console)
 
+`RASA_PROCESSES=N` (or --rasa-processes) starts N Rasa servers on RASA_PORT, RASA_PORT+1, …
+sharing the tracker store; the gateway sends each conversation to one of them and moves it
+to another only when that one refuses the connection (channels/rasa_client.py). One Rasa
+process works on one core at a time; figures with 1 and 2 processes: docs/evidence.md.
+
 Everything listens on loopback only. Rasa's HTTP API needs `RASA_TOKEN` (generated per run
 unless given). Conversation state lives in the tracker store on the same database as the
 handoffs (`DATABASE_URL`; a SQLite file under var/ by default), so a restart loses nothing.
@@ -29,7 +34,6 @@ VAR = ROOT / "var"
 RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
 GW_PY = ROOT / ".venv-gw" / "bin" / "python"
 DEFAULT_DB = f"sqlite:///{VAR / 'intake.sqlite3'}"
-PROCESSES = ("actions", "rasa", "gateway")  # start order; stop goes the other way
 
 
 def say(text: str) -> None:
@@ -87,6 +91,11 @@ class Ports:
     gateway: int = 8000
     rasa: int = 5005
     actions: int = 5055
+    more_rasa: tuple[int, ...] = ()  # further Rasa processes ("rasa-2", …) sharing the tracker store
+
+    def rasa_ports(self) -> dict[str, int]:
+        """Each Rasa process's name and port: "rasa", then "rasa-2", "rasa-3", …"""
+        return {"rasa": self.rasa, **{f"rasa-{n}": port for n, port in enumerate(self.more_rasa, 2)}}
 
 
 @dataclass
@@ -109,13 +118,18 @@ class Stack:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.rasa}"
 
+    @property
+    def process_names(self) -> tuple[str, ...]:
+        """Start order (stop goes the other way): the actions, every Rasa process, the gateway."""
+        return ("actions", *self.ports.rasa_ports(), "gateway")
+
     def _env(self) -> dict[str, str]:
         env = {**os.environ, **self.extra_env}
         env.update({
             "PYTHONPATH": str(ROOT),
             "SANIC_HOST": "127.0.0.1",  # rasa_sdk binds 0.0.0.0 unless told otherwise
             "DATABASE_URL": self.database_url,
-            "RASA_URL": self.rasa_url,
+            "RASA_URL": ",".join(f"http://127.0.0.1:{p}" for p in self.ports.rasa_ports().values()),
             "RASA_TOKEN": self.token,
             "PORT": str(self.ports.gateway),
             "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -138,10 +152,10 @@ class Stack:
         """The command line of one process (start and restart use the same)."""
         if name == "actions":
             return [str(RASA_PY), "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.ports.actions)]
-        if name == "rasa":
+        if name in self.ports.rasa_ports():
             return [str(RASA_PY), "-m", "rasa_ext", "run", "--model", str(self.model),
                     "--enable-api", "--auth-token", self.token, "-i", "127.0.0.1",
-                    "-p", str(self.ports.rasa), "--endpoints", str(endpoints),
+                    "-p", str(self.ports.rasa_ports()[name]), "--endpoints", str(endpoints),
                     "--credentials", "bot/credentials.yml"]
         if name == "gateway":
             return [str(GW_PY), "-m", "uvicorn", "channels.app:app", "--host", "127.0.0.1",
@@ -152,8 +166,8 @@ class Stack:
         """Where a process answers 200 once it is ready."""
         return {
             "actions": f"http://127.0.0.1:{self.ports.actions}/health",
-            "rasa": f"{self.rasa_url}/",
             "gateway": f"{self.gateway_url}/healthz",
+            **{rasa: f"http://127.0.0.1:{port}/" for rasa, port in self.ports.rasa_ports().items()},
         }[name]
 
     def _spawn(self, name: str, cmd: list[str]) -> None:
@@ -187,11 +201,12 @@ class Stack:
         say("==> starting the action server")
         self._spawn("actions", self._command("actions", endpoints))
         say("==> starting the Rasa server (loads TensorFlow, the model and GiNZA: about 1.5 min on 2 cores)")
-        self._spawn("rasa", self._command("rasa", endpoints))
+        for rasa in self.ports.rasa_ports():
+            self._spawn(rasa, self._command(rasa, endpoints))
         say("==> starting the gateway")
         self._spawn("gateway", self._command("gateway", endpoints))
         try:
-            for name in PROCESSES:
+            for name in self.process_names:
                 self._wait(name, self.health_url(name), timeout)
         except BaseException:  # also Ctrl-C while waiting: never leave children behind
             self.stop()
@@ -221,7 +236,7 @@ class Stack:
 
     def stop(self, grace: float = 15) -> None:
         """Stop the gateway first (no new turns), then Rasa, then the actions."""
-        for name in reversed(PROCESSES):
+        for name in reversed(self.process_names):
             proc = self.procs.get(name)
             if proc is None or proc.poll() is not None:
                 continue
@@ -240,6 +255,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
     parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
+    parser.add_argument("--rasa-processes", type=int, default=int(os.environ.get("RASA_PROCESSES", "1")),
+                        help="Rasa servers sharing the tracker store (ports from --rasa-port up)")
     return parser.parse_args(argv)
 
 
@@ -247,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     stack = Stack(
         model=args.model,
-        ports=Ports(gateway=args.port, rasa=args.rasa_port, actions=args.actions_port),
+        ports=Ports(gateway=args.port, rasa=args.rasa_port, actions=args.actions_port,
+                    more_rasa=tuple(args.rasa_port + n for n in range(1, max(1, args.rasa_processes)))),
         database_url=os.environ.get("DATABASE_URL", DEFAULT_DB),
         token=os.environ.get("RASA_TOKEN") or secrets.token_urlsafe(32),
         redis_url=os.environ.get("REDIS_URL") or None,

@@ -60,8 +60,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def free_ports() -> Ports:
-    return Ports(gateway=free_port(), rasa=free_port(), actions=free_port())
+def free_ports(rasa_processes: int = 1) -> Ports:
+    return Ports(gateway=free_port(), rasa=free_port(), actions=free_port(),
+                 more_rasa=tuple(free_port() for _ in range(rasa_processes - 1)))
 
 
 def children(pid: int, proc: Path = PROC) -> dict[int, list[int]]:
@@ -154,10 +155,10 @@ STACK_ENV = {
 START_TIMEOUT = 600  # seconds; a busy machine can take minutes to import TensorFlow and load GiNZA
 
 
-def start_stack(model: Path, database_url: str) -> tuple[Stack, dict[str, float]]:
+def start_stack(model: Path, database_url: str, rasa_processes: int = 1) -> tuple[Stack, dict[str, float]]:
     """The whole assistant on free ports, and the start-up seconds of each process."""
-    stack = Stack(model, free_ports(), database_url=database_url, extra_env=dict(STACK_ENV))
-    probe = StartupProbe({name: stack.health_url(name) for name in ("actions", "rasa", "gateway")})
+    stack = Stack(model, free_ports(rasa_processes), database_url=database_url, extra_env=dict(STACK_ENV))
+    probe = StartupProbe({name: stack.health_url(name) for name in stack.process_names})
     with probe.running(START_TIMEOUT):
         stack.start(timeout=START_TIMEOUT)
     return stack, probe.first_answer

@@ -116,9 +116,9 @@ class Report:
     def add_load(self, system: str, residents: int, load: str, result: LoadResult) -> None:
         s = Summary.of(result.latencies_ms)
         target, clean = "", result.errors == 0
-        if system == ASSISTANT and residents == 10 and load == "interactive":
+        if system.startswith(ASSISTANT) and residents == 10 and load == "interactive":
             target = f"p95 <= {P95_TARGET_MS:.0f} ms {verdict(s.p95 <= P95_TARGET_MS and clean)}"
-        if system == ASSISTANT and residents == 50 and load == "saturation":
+        if system.startswith(ASSISTANT) and residents == 50 and load == "saturation":
             target = f">= {RATE_TARGET:.0f} turns/s, 0 errors {verdict(result.rate >= RATE_TARGET and clean)}"
         self.load.append([system, residents, load, s.n, s.median, s.p95, s.p99, result.rate, result.errors,
                           kinds(result), cores(), target])
@@ -159,25 +159,29 @@ def parse_latency(url: str, token: str, texts: list[str]) -> tuple[list[float], 
 
 
 def bench_assistant(report: Report, phrases: Phrases, texts: list[str], budget: Budget, db_kind: str,
-                    model: Path) -> None:
+                    model: Path, rasa_processes: int = 1) -> None:
     """The whole assistant: per-message figures, RSS after warm-up, the load matrix, RSS after load."""
+    suffix = "" if rasa_processes == 1 else f" ({rasa_processes} Rasa processes)"
+    system = ASSISTANT + suffix
     with database(db_kind, run_dir("run")) as url:
-        say(f"==> starting the assistant ({model.name}, {db_kind}); up to {START_TIMEOUT} s when busy")
-        stack, startup = start_stack(model, url)
+        say(f"==> starting the assistant ({model.name}, {db_kind}, {rasa_processes} Rasa); "
+            f"up to {START_TIMEOUT} s when busy")
+        stack, startup = start_stack(model, url, rasa_processes)
         try:
             gateway = Target("gateway", stack.gateway_url, "gateway")
             webhook = Target("rasa", stack.rasa_url, "rasa")
             one_resident(gateway, phrases, 10)  # warm-up: every action and code path once
-            report.add_latency("Rasa /model/parse (assistant: + IntakeAnalyzer)",
+            report.add_latency("Rasa /model/parse (assistant: + IntakeAnalyzer)" + suffix,
                                *parse_latency(stack.rasa_url, stack.token, texts))
             turns = one_resident(webhook, phrases, budget.messages)
-            report.add_latency("full turn, Rasa REST webhook + actions", turns.latencies_ms, turns.errors)
+            report.add_latency("full turn, Rasa REST webhook + actions" + suffix, turns.latencies_ms,
+                               turns.errors)
             turns = one_resident(gateway, phrases, budget.messages)
-            report.add_latency("full turn, gateway POST /api/chat", turns.latencies_ms, turns.errors)
+            report.add_latency("full turn, gateway POST /api/chat" + suffix, turns.latencies_ms, turns.errors)
             warm = {name: tree_rss_mib(proc.pid) for name, proc in stack.procs.items()}
-            load_matrix(report, ASSISTANT, gateway, phrases, budget)
+            load_matrix(report, system, gateway, phrases, budget)
             for name, proc in stack.procs.items():
-                report.procs.append([f"assistant: {name}", startup.get(name, float("nan")), warm[name],
+                report.procs.append([f"{system}: {name}", startup.get(name, float("nan")), warm[name],
                                      tree_rss_mib(proc.pid)])
         finally:
             stack.stop()
@@ -229,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, help="seconds per load cell (default 30, quick 6)")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--model", type=Path, help="the assistant's model (default: scripts/train.py)")
+    parser.add_argument("--rasa-processes", type=int, nargs="+", default=[1],
+                        help="run the assistant part once per count of Rasa servers, e.g. 1 2")
     parser.add_argument("--skip", nargs="*", default=[], choices=("nlu", "assistant", "bare", "quality"))
     args = parser.parse_args(argv)
     budget = Budget.of(args.quick, args.seconds)
@@ -237,8 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     texts = [r["text"] for r in rows][: budget.messages]
     report = Report()
     steps = {"nlu": lambda: bench_nlu(report, budget),
-             "assistant": lambda: bench_assistant(report, phrases, texts, budget, args.database,
-                                                  our_model(args.model)),
+             "assistant": lambda: [bench_assistant(report, phrases, texts, budget, args.database,
+                                                   our_model(args.model), n) for n in args.rasa_processes],
              "bare": lambda: bench_bare(report, phrases, texts, budget),
              "quality": lambda: bench_quality(report, budget)}
     failed = []
