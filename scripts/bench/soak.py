@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--model", type=Path, help="the assistant's model (default: scripts/train.py)")
     parser.add_argument("--quick", action="store_true", help="a smoke: 10 residents, 20 s")
+    parser.add_argument("--rasa-processes", type=int, default=1, help="Rasa servers sharing a tracker store")
     args = parser.parse_args(argv)
     residents, seconds = (10, 20.0) if args.quick else (args.residents, args.seconds)
     pause = INTERACTIVE if args.load == "interactive" else SATURATION
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     phrases = load_phrases(dataset("train"))
     model = our_model(args.model)
     with database(args.database, run_dir("soak")) as url:
-        stack, _ = start_stack(model, url)
+        stack, _ = start_stack(model, url, args.rasa_processes)
         try:
             say(f"==> soak: {residents} residents, {args.load} load, {seconds:.0f} s")
             result = asyncio.run(run_load(Target("gateway", stack.gateway_url, "gateway"), phrases, spec))
