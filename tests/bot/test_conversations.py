@@ -329,7 +329,7 @@ def test_small_talk_and_stickers_are_never_a_dead_end(conversation):
     c.say("😢")
     assert any(t.startswith(NOTICE_START) for t in c.texts())
     c.say("誰が読むんですか")
-    assert "106条の6" in c.texts()[0]
+    assert "支援会議" in c.texts()[0] and "秘密を守る義務" in c.texts()[0]
     c.say("おすすめのラーメン屋を教えて")
     c.say("ありがとうございます")
     assert c.slots()["stage"] == "listening"
