@@ -24,6 +24,7 @@ class Polarity:
     existential: frozenset[str]
     hypothetical_before: tuple[str, ...]
     hypothetical_after: frozenset[str]
+    past_before: frozenset[str]
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,6 +146,7 @@ def load_categories(path: Path | None = None) -> CategoryLexicon:
         existential=frozenset(pol.texts("existential")),
         hypothetical_before=tuple(pol.texts("hypothetical_before")),
         hypothetical_after=frozenset(pol.texts("hypothetical_after")),
+        past_before=frozenset(pol.texts("past_before")),
     )
     return CategoryLexicon(terms=terms, polarity=polarity)
 

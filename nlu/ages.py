@@ -50,7 +50,7 @@ def _patterns(rules: AgeRules) -> list[tuple[re.Pattern[str], str]]:
         (re.compile(rf"({alt(rules.grades)})(?:学校)?{_NUM}(?:年生|年)?"), "grade"),
         (re.compile(_NUM + rf"代(?:の)?({alt(rules.decade_parts)})?"), "decade"),
         (re.compile(_NUM + rf"(?:歳|才)?(?:を)?({alt(rules.round_modifiers)})"), "round"),
-        (re.compile(_NUM + r"(?:歳|才)"), "years"),
+        (re.compile(_NUM + r"(?:歳|才|さい)"), "years"),
         (re.compile(r"[(（]" + _NUM + r"(?:歳|才)?[)）]"), "bare"),
         (re.compile(alt(rules.life_stages)), "stage"),
     ]

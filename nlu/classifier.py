@@ -23,12 +23,16 @@ logger = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "tests" / "data" / "intake"
 MODEL_PATH = REPO / "var" / "nlu" / "intake-models.pkl"
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"
 """Bump when the features change: saved models of another version are trained again."""
 LEXICON_DIR = REPO / "knowledge" / "lexicons"
 DEFAULT_THRESHOLD = 0.5
 CRISIS_THRESHOLD = 0.5
 """The crisis classifier only adds alarms to the lexicon's, so its threshold leans to recall."""
+CRISIS_MIN_CHARS = 12
+"""Shorter messages are judged by the crisis lexicon alone: the unit-length n-gram vector
+of a few characters is dominated by one fragment (終わり of the button 「話し終わりました」
+read as 終わりにしたい), while the lexicon covers short cries (しにたい, たすけて)."""
 
 
 class ModelError(RuntimeError):
@@ -75,6 +79,7 @@ class CategoryModel:
     threshold: float = DEFAULT_THRESHOLD
     thresholds: dict[str, float] = field(default_factory=dict)
     extra_names: tuple[str, ...] = ()
+    min_chars: int = 0
 
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[Sequence[str]],
@@ -144,6 +149,9 @@ class CategoryModel:
         return self.thresholds.get(code, self.threshold)
 
     def predict(self, text: str, extras: Extras | None = None) -> list[str]:
+        """Codes at or above their threshold; none for a text under ``min_chars``."""
+        if len(compact(text)) < self.min_chars:
+            return []
         return [code for code, p in self.probabilities(text, extras).items() if p >= self.threshold_for(code)]
 
 
@@ -279,6 +287,7 @@ def train_models(rows: Sequence[dict[str, Any]], featurize: Featurizer | None = 
                                      tune=True)
     crisis = CategoryModel.train(texts, [r.get("crisis", {}).get("types", []) for r in rows],
                                  threshold=CRISIS_THRESHOLD, codes=CRISIS_TYPES)
+    crisis.min_chars = CRISIS_MIN_CHARS
     writer = WriterModel.train(texts, [r.get("writer", "unknown") for r in rows], extras=writer_extras)
     return Models(categories, crisis, writer)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from knowledge.lexicons import KinshipLexicon, KinWord
 from nlu.ages import AgeSpan, find_ages, to_int
 from nlu.categories import CategoryHit, predicate_of, sentence_of
-from nlu.normalize import TermIndex, TextView
+from nlu.normalize import TermIndex, TextView, fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -30,6 +30,21 @@ MAX_NOTE_CHARS = 24
 _COUNT_AFTER = re.compile(r"^(?:が|は|も|を)?(\d|[一二三四五六]|ふた|ひと)(?:人|り|にん)")
 _COUNT_BEFORE = re.compile(r"(\d|[一二三四五六]|ふた|ひと)(?:人|り)の$")
 _CLAUSE_BREAK = re.compile(r"[。!?！？\n]")
+_AGE_BEFORE_PERSON = re.compile(
+    r"(?:の|になる|になった|位の|くらいの|ぐらいの)[^、。!?]{0,8}|[^、。!?がはをにでと]{1,8}の")
+_PREDICATE_AGE = re.compile(
+    r"(?:です|でした|だ|なんだ|なんです|になります|になる|になった|で[、。]|がい|がお)")
+_SEPARATE = (("other",), ("other_relative",))
+"""Catch-all relations: 兄嫁 and 甥, or 友人 and 友人の娘さん, are different people."""
+_LIST_JOINT = ("と", "、", "や", "と、")
+_STAGE_JOINT = ("の", "くらいの", "ぐらいの", "位の")
+_DEMONSTRATIVES = ("あの", "その", "この")
+_COPULA_AFTER = re.compile(r"^(?:だ|です|でした|なので|なんです|なの|だから|だけど)")
+_ABSENT_AFTER = re.compile(
+    r"^(?:が|は|も)?(?:一人も|ひとりも|誰も)?(?:いない|いません|いなく|おらず|おりません)")
+_PARTED_AFTER = re.compile(r"^と(?:別れ|わかれ|離婚|りこん)")
+_SELF_ROLE_AFTER = re.compile(r"^(?:です|でございます|をして|をしており|として|の者)")
+_MODIFIED_GAP = r"(?:[^、。!?がはをもでとにへ]|に住む|に住んでいる){0,14}$"
 
 
 @dataclass
@@ -43,6 +58,7 @@ class Mention:
     count: int = 1
     age: tuple[int, int] | None = None
     term: str = ""
+    ages: tuple[tuple[int, int], ...] = ()  # one age per person of a plural (4歳と1歳の子)
 
     @property
     def is_speaker(self) -> bool:
@@ -80,10 +96,68 @@ def find_mentions(view: TextView, lexicon: KinshipLexicon) -> list[Mention]:
         if not _katakana_mismatch(view, m.start, m.end, m.payloads[0].term, lexicon)
     ]
     mentions = _resolve_compounds(view, mentions, lexicon)
+    mentions = [m for m in mentions if not _not_a_new_person(view, mentions, m)]
+    mentions = _drop_stage_modifiers(view, mentions, lexicon)
     _spouses_of_relatives(view, mentions, lexicon)
     for mention in mentions:
         _apply_context(view, mention, lexicon)
     return mentions
+
+
+def _gap(view: TextView, first: Mention, second: Mention) -> str:
+    """The surface text between two mentions."""
+    return view.surface.text[view.surface.ends[first.j - 1]:view.surface.starts[second.i]]
+
+
+def _not_a_new_person(view: TextView, mentions: list[Mention], mention: Mention) -> bool:
+    """Kin words that name nobody new: あの子 (someone already named), 妻は一人っ子なので /
+    私は母親です (a predicate about a person named before in the sentence), 知り合いが
+    いません (said to be absent)."""
+    if mention.is_speaker:
+        return False
+    before, after = _before(view, mention), _after(view, mention)
+    earlier = [m for m in mentions if m.j <= mention.i]
+    if earlier and before.endswith(_DEMONSTRATIVES):
+        return not any(m.relations == mention.relations for m in earlier)  # その母 merges
+    if _absent(view, mentions, mention):
+        return True
+    in_sentence = [m for m in earlier if not _CLAUSE_BREAK.search(_gap(view, m, mention))]
+    if mention.relations == ("other",) and _SELF_ROLE_AFTER.match(after) and not in_sentence:
+        return True  # 「小学校の担任です。」: the writer's own role
+    if in_sentence and (_COPULA_AFTER.match(after) or _SELF_ROLE_AFTER.match(after)):
+        return _gap(view, in_sentence[-1], mention).startswith(("は", "も"))
+    return False
+
+
+def _absent(view: TextView, mentions: list[Mention], mention: Mention) -> bool:
+    """知り合いがいません, 親もきょうだいもいない, 夫と別れました: people said not to be there."""
+    after = _after(view, mention)
+    if _ABSENT_AFTER.match(after) or _PARTED_AFTER.match(after):
+        return True
+    later = [m for m in mentions if m.i >= mention.j]
+    return bool(later) and _gap(view, mention, later[0]) == "も" and _absent(view, mentions, later[0])
+
+
+def _is_stage(view: TextView, mention: Mention, stages: dict[str, tuple[int, int]]) -> bool:
+    """Whether the word ends a life-stage word (園児 of 幼稚園児)."""
+    head = view.surface.text[:view.surface.ends[mention.j - 1]]
+    return any(head.endswith(fold(word)) for word in stages)
+
+
+def _drop_stage_modifiers(view: TextView, mentions: list[Mention], lexicon: KinshipLexicon) -> list[Mention]:
+    """A life-stage word that only says the age of a person named next to it (幼稚園児くらいの
+    男の子, 双子の娘(乳児)) is not a person of its own; the age finder still reads it."""
+    stages = lexicon.ages.life_stages
+    out: list[Mention] = []
+    for pos, mention in enumerate(mentions):
+        nxt = mentions[pos + 1] if pos + 1 < len(mentions) else None
+        prev = mentions[pos - 1] if pos else None
+        if _is_stage(view, mention, stages) and not mention.is_speaker and (
+                (nxt and not nxt.is_speaker and _gap(view, mention, nxt) in _STAGE_JOINT)
+                or (prev and not prev.is_speaker and _gap(view, prev, mention) in ("(", "（"))):
+            continue
+        out.append(mention)
+    return out
 
 
 def _resolve_compounds(view: TextView, mentions: list[Mention], lexicon: KinshipLexicon) -> list[Mention]:
@@ -92,12 +166,14 @@ def _resolve_compounds(view: TextView, mentions: list[Mention], lexicon: Kinship
     for mention in mentions:
         prev = out[-1] if out else None
         if prev and mention.i == prev.j + 1 and view.surface.text[_span(view, prev.j, prev.j + 1)] == "の":
-            if prev.is_speaker:
-                out[-1] = mention
+            if prev.is_speaker or mention.is_speaker:
+                out[-1] = mention  # 私の母 → 母; 姑の私 → the writer describing themself
                 continue
-            relation = _compound_relation(prev.relations[0], mention.relations[0], lexicon)
-            if relation and not mention.is_speaker and len(mention.relations) == 1:
-                out[-1] = Mention(prev.i, mention.j, (relation,), None, term=f"{prev.term}の{mention.term}")
+            relations = tuple(_compound_relation(prev.relations[0], r, lexicon) for r in mention.relations)
+            if len(prev.relations) == 1 and all(relations):
+                term = f"{prev.term}の{mention.term}"
+                ident = term if relations in _SEPARATE else None  # 友人の娘さん is not the 友人
+                out[-1] = Mention(prev.i, mention.j, relations, ident, term=term)  # type: ignore[arg-type]
                 continue
         out.append(mention)
     return out
@@ -147,17 +223,25 @@ def _apply_context(view: TextView, mention: Mention, lexicon: KinshipLexicon) ->
     """Neighbour modifiers, twins and counted plurals around one mention."""
     if mention.is_speaker:
         return
-    before, after = _before(view, mention), _after(view, mention)
-    if any(re.search(re.escape(mod) + r"(?:の|に住む|に住んでいる|の家の)$", before)
-           for mod in lexicon.other_modifiers):
-        mention.relations = ("other",)
+    before, after = _before(view, mention, 24), _after(view, mention)
+    if _other_modifier(lexicon).search(before):
+        if len(mention.relations) == 1:  # 近所のご夫婦 stays a couple: ご主人/奥さん are them
+            mention.relations = ("other",)
         return
+    before = before[-12:]
     for word, n in lexicon.multipliers.items():
         if before.endswith(word + "の"):
             mention.count = n
     found = _COUNT_AFTER.match(after) or _COUNT_BEFORE.search(before)
     if found and len(mention.relations) == 1 and mention.ident is None:
         mention.count = max(mention.count, _count_of(found.group(1), lexicon))
+
+
+@lru_cache(maxsize=2)
+def _other_modifier(lexicon: KinshipLexicon) -> re.Pattern[str]:
+    """近所の / 同じアパートの若い / 近くに住む…: the modifiers, folded like the surface."""
+    mods = "|".join(re.escape(fold(m)) for m in sorted(lexicon.other_modifiers, key=len, reverse=True))
+    return re.compile(rf"(?:{mods})(?:の|に住む|に住んでいる|の家の){_MODIFIED_GAP}")
 
 
 def _count_of(word: str, lexicon: KinshipLexicon) -> int:
@@ -175,10 +259,36 @@ def attach_ages(view: TextView, mentions: list[Mention], lexicon: KinshipLexicon
         stage = lexicon.ages.life_stages.get(mention.term)
         if stage:
             mention.age = stage
-    for age in find_ages(text, lexicon.ages):
-        target = _age_owner(view, mentions, age)
-        if target is not None and target.age is None:
-            target.age = (age.low, age.high)
+    taken = {k for m in mentions for k in range(view.surface.starts[m.i], view.surface.ends[m.j - 1])}
+    ages = [a for a in find_ages(text, lexicon.ages) if a.start not in taken]  # 赤ちゃん: its own age
+    for group in _age_lists(text, ages):
+        if len(group) > 1 and _share_ages(view, mentions, group):
+            continue
+        for age in group:
+            target = _age_owner(view, mentions, age)
+            if target is not None and target.age is None:
+                target.age = (age.low, age.high)
+
+
+def _age_lists(text: str, ages: list[AgeSpan]) -> list[list[AgeSpan]]:
+    """Ages joined by と/、/や (4歳と1歳の子, 子どもは高校生と中学生です) form one list."""
+    groups: list[list[AgeSpan]] = []
+    for age in ages:
+        if groups and not age.bare and text[groups[-1][-1].end:age.start] in _LIST_JOINT:
+            groups[-1].append(age)
+        else:
+            groups.append([age])
+    return groups
+
+
+def _share_ages(view: TextView, mentions: list[Mention], group: list[AgeSpan]) -> bool:
+    """A list of ages describes as many people of one plural-able word (子ども, 孫)."""
+    owner = _age_owner(view, mentions, group[-1]) or _age_owner(view, mentions, group[0])
+    if owner is None or owner.is_speaker or owner.ident or len(owner.relations) != 1 or owner.age:
+        return False
+    owner.ages = tuple((a.low, a.high) for a in group)
+    owner.count = max(owner.count, len(group))
+    return True
 
 
 def _age_owner(view: TextView, mentions: list[Mention], age: AgeSpan) -> Mention | None:
@@ -187,14 +297,23 @@ def _age_owner(view: TextView, mentions: list[Mention], age: AgeSpan) -> Mention
     before = [m for m in mentions if ends[m.j - 1] <= age.start]
     if after and not age.bare:
         gap = text[age.end:starts[after[0].i]]
-        if re.fullmatch(r"(?:の|になる|になった|位の|くらいの|ぐらいの)[^、。!?]{0,8}", gap) or gap == "":
+        if gap == "" or _AGE_BEFORE_PERSON.fullmatch(gap):
             return after[0]
     if before:
         gap = text[ends[before[-1].j - 1]:age.start]
         limit = 1 if age.bare else 14
         if len(gap) <= limit and not _CLAUSE_BREAK.search(gap) and "、" not in gap[:1]:
             return before[-1]
+        if not age.bare and _PREDICATE_AGE.match(text[age.end:]) and _CLAUSE_BREAK.search(gap):
+            return _topic(view, before)  # 「弟は…出ていません。23歳です。」: the person spoken of
     return None
+
+
+def _topic(view: TextView, before: list[Mention]) -> Mention:
+    """The person the text is about: the last one marked with は (弟は…), else the last named."""
+    text, ends = view.surface.text, view.surface.ends
+    topics = [m for m in before if text[ends[m.j - 1]:ends[m.j - 1] + 1] == "は"]
+    return (topics or before)[-1]
 
 
 def build_members(mentions: list[Mention]) -> tuple[list[Member], dict[int, list[Member]]]:
@@ -210,8 +329,25 @@ def build_members(mentions: list[Mention]) -> tuple[list[Member], dict[int, list
         relations = mention.relations
         if relations == ("parent",) and mention.count == 2:
             relations, mention.count = ("mother", "father"), 1  # 親は二人とも → both parents
+        if relations == ("other_relative",) and mention.ident is None:
+            mention.ident = mention.term
         named[pos] = [m for rel in relations for m in _place(members, rel, mention)]
-    return members, named
+    return _fold_parents(members, named)
+
+
+def _fold_parents(members: list[Member], named: dict[int, list[Member]]) -> tuple[
+        list[Member], dict[int, list[Member]]]:
+    """親 said of a mother or father already named (親亡き後, 親は二人とも70代) is them."""
+    parents = [m for m in members if m.relation in ("mother", "father")]
+    if not parents:
+        return members, named
+    vague = [m for m in members if m.relation == "parent"]
+    for member in vague:
+        for parent in parents:
+            parent.age = parent.age or member.age
+    named = {pos: [p for m in people for p in (parents if m in vague else [m])]
+             for pos, people in named.items()}
+    return [m for m in members if m not in vague], named
 
 
 def _place(members: list[Member], relation: str, mention: Mention) -> list[Member]:
@@ -221,14 +357,17 @@ def _place(members: list[Member], relation: str, mention: Mention) -> list[Membe
             new = Member(relation)
             members.append(new)
             same.append(new)
+        spare = list(mention.ages)
         for m in same:
-            m.age = m.age or mention.age
+            m.age = m.age or (spare.pop(0) if spare else mention.age)
         return same
     if mention.ident:
         target = next((m for m in same if m.ident == mention.ident), None)
-        target = target or next((m for m in same if m.ident is None and _age_fits(m, mention.age)), None)
+        if (relation,) not in _SEPARATE:  # 長男 may be the 息子 named before; 保護者 is not the 生徒
+            target = target or next((m for m in same if m.ident is None and _age_fits(m, mention.age)), None)
     else:
-        fitting = [m for m in same if _age_fits(m, mention.age)]
+        fitting = [m for m in same if _age_fits(m, mention.age)
+                   and (m.ident is None or (relation,) not in _SEPARATE)]
         unaged = next((m for m in fitting if m.age is None and mention.age), None)
         target = unaged or next(iter(fitting), None)
     if target is None:

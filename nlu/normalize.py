@@ -95,6 +95,36 @@ def _is_space(token: Token) -> bool:
     return token.is_space or not token.text.strip()
 
 
+POLITE = "ます"
+NEGATIONS = frozenset({"ず", "ぬ"})
+PLAIN_NEGATION = "ない"
+EXISTENTIAL = "有る"
+ABSENT = "無い"
+
+
+def plain_norms(norms: Sequence[str]) -> list[str]:
+    """Normalized forms with the polite negation read as the plain one, piece for piece.
+
+    Sudachi gives 見つかりません as 見付かる|ます|ず but 見つからない as 見付かる|ない, and
+    ありません as 有る|ます|ず but ない as 無い; so a lexicon term written plainly
+    (仕事が見つからない, お金がない) would miss the polite or dialect form. The ます before
+    ず is dropped (an empty piece keeps the token positions), ず/ぬ become ない, and
+    有る…ず becomes 無い.
+    """
+    out = list(norms)
+    for k, norm in enumerate(norms):
+        if norm not in NEGATIONS:
+            continue
+        out[k] = PLAIN_NEGATION
+        j = k - 1
+        if j >= 0 and norms[j] == POLITE:
+            out[j] = ""
+            j -= 1
+        if j >= 0 and norms[j] == EXISTENTIAL:
+            out[j], out[k] = "", ABSENT
+    return out
+
+
 @dataclass(frozen=True)
 class TextView:
     """The three folded renderings of one parsed message (spaces dropped)."""
@@ -112,7 +142,7 @@ class TextView:
             doc=doc,
             token_ids=tuple(t.i for t in tokens),
             surface=Rendering.from_pieces(fold(t.text) for t in tokens),
-            norm=Rendering.from_pieces(fold(t.norm_) for t in tokens),
+            norm=Rendering.from_pieces(fold(n) for n in plain_norms([t.norm_ for t in tokens])),
             reading=Rendering.from_pieces(fold(_reading(t)) for t in tokens),
         )
 
@@ -142,7 +172,7 @@ def term_forms(term: str) -> dict[str, str]:
     morphemes = list(_sudachi().tokenize(clean_text(term)))
     forms = {
         "surface": fold(term).replace(" ", ""),
-        "norm": "".join(fold(m.normalized_form()) for m in morphemes),
+        "norm": "".join(fold(n) for n in plain_norms([m.normalized_form() for m in morphemes])),
     }
     reading = "".join(fold(m.reading_form()) for m in morphemes)
     if len(reading) >= 3:
@@ -161,8 +191,10 @@ class TermIndex(Generic[P]):
     MAX_TOKENS = 8
 
     def __init__(self, entries: Iterable[tuple[str, P]], aligned: bool,
-                 kinds: tuple[str, ...] = ("surface", "norm", "reading"), min_reading: int = 3) -> None:
+                 kinds: tuple[str, ...] = ("surface", "norm", "reading"), min_reading: int = 3,
+                 share_spans: bool = False) -> None:
         self.aligned = aligned
+        self.share_spans = share_spans
         self.kinds = kinds
         self.keys: dict[str, dict[str, list[P]]] = {"surface": {}, "norm": {}, "reading": {}}
         for term, payload in entries:
@@ -181,7 +213,7 @@ class TermIndex(Generic[P]):
                 found.extend(self._aligned(kind, rendering))
             else:
                 found.extend(self._substrings(kind, rendering, view))
-        return _longest_first(found)
+        return _longest_first(found, self.share_spans)
 
     def _substrings(self, kind: str, rendering: Rendering, view: TextView) -> Iterable[Match[P]]:
         for start, end, key in self.scanners[kind].finditer(rendering.text):
@@ -263,14 +295,20 @@ class Match(Generic[P]):
     rendering: str
 
 
-def _longest_first(matches: Sequence[Match[P]]) -> list[Match[P]]:
-    """Keep the longest of overlapping matches (by tokens, then characters), in text order."""
+def _longest_first(matches: Sequence[Match[P]], share_spans: bool = False) -> list[Match[P]]:
+    """Keep the longest of overlapping matches (by tokens, then characters), in text order.
+
+    With ``share_spans`` a match over exactly the tokens of a kept one is kept too: two
+    terms for the same words (おかねをくれません as dv, お金をくれない as poverty) both count.
+    """
     kept: list[Match[P]] = []
     taken: set[int] = set()
+    spans: set[tuple[int, int]] = set()
     for m in sorted(matches, key=lambda m: (-(m.end - m.start), -len(m.key), m.start)):
         span = set(range(m.start, m.end))
-        if span & taken:
+        if span & taken and not (share_spans and (m.start, m.end) in spans):
             continue
         taken |= span
+        spans.add((m.start, m.end))
         kept.append(m)
     return sorted(kept, key=lambda m: m.start)

@@ -18,6 +18,10 @@ OUTSIDE_WRITERS = frozenset({"neighbour", "professional"})
 """Writers outside the household they write about: the people they name are ``other``."""
 FIRST_PERSON = ("私", "わたし", "自分", "俺", "おれ", "僕", "ぼく", "あたし", "うち", "ワシ", "わし")
 MAX_COUNT = 3
+KIN_APART = frozenset({"mother", "father", "parent", "grandmother", "grandfather", "older_brother",
+                       "younger_brother", "older_sister", "younger_sister", "sibling", "other_relative"})
+"""Relatives who usually keep their own household: any worry of theirs (rent, debt, a house
+full of rubbish) makes the writer ``family``; a spouse's or a small child's is often the writer's own."""
 
 
 @lru_cache(maxsize=4)
@@ -43,6 +47,11 @@ def _cue(text: str, lexicon: WriterLexicon) -> str | None:
     return found[0] if found else None
 
 
+def _first_sentence(text: str) -> str:
+    """Where writers introduce themselves (民生委員です。/ 近所のご夫婦のことです。)."""
+    return re.split(r"[。！？!?\n]", text.strip(), maxsplit=1)[0]
+
+
 def guess_writer(text: str, members: Sequence[Member], categories: Sequence[str],
                  own_categories: Sequence[str], lexicon: WriterLexicon) -> str:
     """The writer kind (see module docstring).
@@ -55,15 +64,28 @@ def guess_writer(text: str, members: Sequence[Member], categories: Sequence[str]
     family_worry = any(set(m.categories) & lexicon.family_categories for m in family)
     if cue == "professional":
         return cue
-    if cue == "neighbour" and not family_worry:
-        return cue
-    if others and not family and any(m.categories for m in others):
-        return "neighbour"
-    if family_worry:
-        return "family"
+    if cue == "neighbour" and (not family_worry or _cue(_first_sentence(text), lexicon) == cue):
+        return cue  # 「民生委員です。」 first: whoever follows is someone else's family
+    if _speaks_of_own_plight(text, members, lexicon):
+        return "self"
+    if others and not family and any(set(m.categories) & lexicon.family_categories for m in others):
+        return "neighbour"  # someone's welfare, not the writer's trouble with a 大家 or 元夫
+    if family_worry or (not own_categories and any(m.categories for m in family if m.relation in KIN_APART)):
+        return "family"  # 実家の母がごみ屋敷, 弟が家賃を滞納: their household's worry
     if categories or own_categories:
         return "self"
     return "family" if family else "self"
+
+
+OWN_PLIGHT_WORDS = 2
+"""Own-state words (限界, 眠れない, 自分が怖い) that make a carer's message their own (``self``)."""
+
+
+def _speaks_of_own_plight(text: str, members: Sequence[Member], lexicon: WriterLexicon) -> bool:
+    """A self-introduction (「高校生です。」) or a carer's own exhaustion: the guidelines
+    make such a message ``self`` even when it names family members."""
+    voice = _voice_features(text, fold(text), members, lexicon)
+    return bool(voice["self_intro"]) or voice["own_state"] * MAX_COUNT >= OWN_PLIGHT_WORDS
 
 
 def writer_features(text: str, members: Sequence[Member], categories: Sequence[str],
@@ -87,7 +109,11 @@ def writer_features(text: str, members: Sequence[Member], categories: Sequence[s
 
 
 _QUESTION_END = re.compile(r"(か|？|\?|ください|どこ)[。！!]?\s*$")
-_FIRST_SENTENCE = re.compile(r"^[^。！？!?\n]{0,24}です[。\s]")
+_INTRO_SENTENCE = re.compile(
+    r"^(?:私は|わたしは|わたし は |自分は)?[^。！？!?\nは]{0,24}です[。\s]|^[^。！？!?\n、は]{0,6}。"
+    r"|(?<=[。！？!?\n])\s*(?:私は|わたしは|わたし は )[^。！？!?\n]{0,20}です")
+"""A self-introduction: a first sentence 「高校生です。」「高2。」, or a later 「私は中2です。」;
+not 「母は85歳です。」, which is about someone else."""
 SHORT_QUESTION = 45
 """A question this short about nobody in particular is a lookup (「空き家の相談先」), often `unknown`."""
 
@@ -99,8 +125,8 @@ def _voice_features(text: str, folded: str, members: Sequence[Member],
     own_state, hearsay, self_intro = _folded_voice(lexicon)
     own = sum(1 for w in own_state if w in folded)
     heard = sum(1 for w in hearsay if w in folded)
-    first = _FIRST_SENTENCE.match(folded.strip() + " ")
-    intro = bool(first) and any(w in first.group(0) for w in self_intro)
+    intros = [m.group(0) for m in _INTRO_SENTENCE.finditer(folded.strip() + " ")]
+    intro = any(w in sentence for sentence in intros for w in self_intro)
     plain = text.strip()
     lookup = not members and len(plain) < SHORT_QUESTION and bool(_QUESTION_END.search(plain))
     return {"own_state": min(own, MAX_COUNT) / MAX_COUNT, "hearsay": min(heard, 2) / 2,

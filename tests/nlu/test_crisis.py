@@ -47,3 +47,11 @@ def test_idioms_and_false_friends_stay_calm(analyzer, text: str) -> None:
 
 def test_crisis_without_a_parse(analyzer) -> None:
     assert analyzer.analyze_without_parse("し に た い")["crisis"]["level"] == "urgent"
+
+
+def test_short_messages_are_left_to_the_lexicon() -> None:
+    """A button like 「話し終わりました」 once read as 終わりにしたい to the n-gram model."""
+    from nlu.classifier import CategoryModel
+
+    model = CategoryModel(vectorizer=None, models={}, min_chars=12)
+    assert model.predict("話し終わりました") == []

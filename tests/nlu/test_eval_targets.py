@@ -15,15 +15,13 @@ from nlu.evaluate import MAX_FALSE_ALARM, MIN_GAIN_OVER_BASELINE, TARGETS, evalu
 
 MARGIN = 0.03
 NOT_YET_MET = {
-    # metric: held-out level achieved (2026-11-28), asserted minus MARGIN
-    "micro_f1": 0.755,
-    "member_f1": 0.874,
-    "age_accuracy": 0.827,
-    "counter_recall": 0.775,
-    "crisis_recall": 0.852,
-    "writer_accuracy": 0.833,
+    # metric: held-out level achieved (2026-11-28, 186 held-out lines), asserted minus MARGIN
+    "micro_f1": 0.759,
+    "counter_recall": 0.757,
+    "crisis_recall": 0.848,
+    "writer_accuracy": 0.828,
 }
-FALSE_ALARM_ACHIEVED = 0.111
+FALSE_ALARM_ACHIEVED = 0.136
 """Above MAX_FALSE_ALARM (0.10) at the time of writing: asserted plus MARGIN."""
 
 

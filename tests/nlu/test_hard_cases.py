@@ -95,3 +95,85 @@ def test_batch_keeps_order_and_isolates_failures() -> None:
     assert [o["id"] for o in out] == ["a", None, "b", "c"]
     assert out[0]["text_len"] == 2 and out[3]["text_len"] == 3
     assert "error" in out[1] and "error" in out[2]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # gapped families (薬…ため): particles and fillers between the parts
+    ("父が、睡眠薬を少しずつ貯めていると打ち明けてくれました。", "suicide"),
+    ("もう疲れ果てました。生きることも全部やめたいです。", "suicide"),
+    ("夫が「俺が死ねば保険金で家族は助かる」と繰り返しています。", "suicide"),
+    ("今、川にかかる橋の上に立っています。ここでいいかなと思って。", "suicide"),
+    ("十分生きたし、子どもに迷惑をかけないうちに、と母が言います。", "suicide"),
+    # someone at the door threatening now; a fight heard through the wall
+    ("別れた相手が家の前でずっと待ち伏せしていて、ドアをドンドン叩いてきます。", "violence"),
+    ("隣から物が割れる音と「助けて」という声が聞こえます。", "violence"),
+    # a dependent not fed
+    ("隣の赤ちゃん、ミルクを飲ませてもらえていないようで体重が増えていないそうです。", "abuse"),
+    # collapsed (dialect), chest pain and breathing
+    ("じいちゃんが廊下で倒れとって、呼んでもまったく返事せん。", "medical"),
+    ("胸がぎゅっと締め付けられて、息が苦しいです。", "medical"),
+])
+def test_crisis_families(analyzer, text: str, kind: str) -> None:
+    assert kind in analyzer.analyze(text)["crisis"]["types"], text
+
+
+@pytest.mark.parametrize("text", [
+    "死ぬほど忙しいけど元気です。", "毎日死ぬほど眠いです。",
+    "腰が痛くてほとんど起きない日もあるけど、元気にやっています。",
+])
+def test_crisis_idioms_stay_calm(analyzer, text: str) -> None:
+    assert analyzer.analyze(text)["crisis"]["level"] == "none", text
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # polite and dialect negation read as the plain one (見つかりません = 見つからない)
+    ("息子は何年も家から出られません。", "hikikomori"),
+    ("失業してから、次の仕事が見つかりません。", "poverty"),
+    ("叔父はこの数年、部屋からほとんど出てきません。", "hikikomori"),
+    # a negated verb whose subject is the worry (が/も), not a denial of it
+    ("子どもの給食費も足りていないんです。", "poverty"),
+    # かもしれない is a modal, not a negation
+    ("高校生の娘が妊娠しているかもしれません。", "child_rearing"),
+    # 〜たら followed by a past main clause tells what happened, it is no condition
+    ("実家を訪ねたら、父は認知症が進んでいました。", "elderly_care"),
+    # suicidal wording is also a mental-health worry
+    ("屋上から飛び降りようかと考えてしまいます。", "mental_health"),
+    ("住んでいた社宅を出なければならず、次に住むところがありません。", "housing"),
+    # polite existential negation: ありません = ない
+    ("こども の たべもの が ありません。", "poverty"),
+    # words that are terms of two categories (dv and poverty) count for both
+    ("夫がお金をくれません。", "poverty"),
+])
+def test_category_polarity_and_families(analyzer, text: str, category: str) -> None:
+    assert category in analyzer.analyze(text)["categories"], text
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("借金はありません。", "poverty"),
+    ("生活保護は受けていません。", "poverty"),
+    ("父の介護はまだ大丈夫です。", "elderly_care"),
+    ("もし病気になったら、どうしよう。", "physical_health"),
+    ("毎日死にそうなくらい忙しいです。", "mental_health"),
+])
+def test_denials_and_idioms_do_not_count(analyzer, text: str, category: str) -> None:
+    assert category not in analyzer.analyze(text)["categories"], text
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # 〜ばいい asks for advice: no condition
+    ("母の介護のことは、どこに相談すればいいですか。", "elderly_care"),
+    # 〜わけではない denies the clause before it
+    ("姑と気まずいだけで、暴言があるわけではありません。", "dv"),
+    # a worry told as over
+    ("以前、うつ病で通院していましたが、今は元気に働いています。", "mental_health"),
+    # 〜たことはない: never happened
+    ("夫に暴力をふるわれたことはありません。", "dv"),
+])
+def test_advice_denial_and_past(analyzer, text: str, category: str) -> None:
+    expected = category == "elderly_care"
+    assert (category in analyzer.analyze(text)["categories"]) is expected, text
+
+
+def test_past_never_silences_crisis(analyzer) -> None:
+    """Only categories read the past: a crisis term told as over still raises the alarm."""
+    assert analyzer.analyze("以前、夫に殴られていました。")["crisis"]["level"] == "urgent"

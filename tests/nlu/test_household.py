@@ -94,3 +94,64 @@ def test_categories_go_to_the_subject_of_their_predicate(analyzer) -> None:
     assert by_relation["mother"]["categories"] == ["elderly_care"]
     assert by_relation["older_brother"]["categories"] == ["hikikomori"]
     assert "認知症" in by_relation["mother"]["notes"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # やさしい日本語: kin words in hiragana
+    ("おっと が かえって きません。", ["husband"]),
+    ("つま が びょうき です。", ["wife"]),
+    ("むすめ が がっこう に いきません。", ["daughter"]),
+    # a plural after の: both parents-in-law
+    ("妻の両親と同じ敷地に住んでいます", ["father_in_law", "mother_in_law"]),
+    # 祖母の私: the writer describing themself
+    ("祖母の私が孫の送り迎えをしています", ["grandchild"]),
+    # 親 said of the mother and father already named
+    ("両親とも70代です。親が倒れたらどうしようかと思います", ["father", "mother"]),
+    # あの子 points back to someone named before
+    ("弟が仕事に行かなくなりました。母はあの子を責めません", ["mother", "younger_brother"]),
+    # people said not to exist
+    ("相談できる知り合いがいません", []),
+    ("親もきょうだいもいないので心細いです", []),
+    # a kin word as a predicate about someone named in the sentence
+    ("妻は一人っ子なので、義母の通院は私たちが付き添います", ["mother_in_law", "wife"]),
+    # the writer's own role is not a member; a professional they talk to is
+    ("中学校の担任です。生徒が欠席を続けています", ["other"]),
+    ("娘のことで担任の先生と話しました", ["daughter", "other"]),
+    # neighbour modifiers reach over adjectives and katakana places
+    ("同じマンションの若いお母さんがいつも一人で泣いています", ["other"]),
+    ("近くのアパートに住む小学生の男の子が夜も外にいます", ["other"]),
+    ("近所の家の子が痩せてきています", ["other"]),
+    # a life-stage word that only gives the age of the next person
+    ("保育園児くらいの女の子が一人で歩いていました", ["daughter"]),
+    ("双子の息子(乳児)の夜泣きがつらい", ["son", "son"]),
+    # catch-all relations: different words are different people
+    ("友人の息子さんが家から出ず、友人も参っています", ["other", "other"]),
+    ("叔母といとこがうちに住んでいます", ["other_relative", "other_relative"]),
+    # an ex-partner is not a partner; a new partner of a relative is a relative
+    ("娘の再婚相手が孫をどなります", ["grandchild", "other_relative"]),
+])
+def test_people_in_context(analyzer, text: str, expected: list[str]) -> None:
+    assert relations(analyzer.analyze(text)) == sorted(expected)
+
+
+def ages_of(result: dict, relation: str) -> list[tuple[int, int] | None]:
+    return sorted((m["age"]["min"], m["age"]["max"]) if m["age"] else None
+                  for m in result["members"] if m["relation"] == relation)
+
+
+@pytest.mark.parametrize(("text", "relation", "ages"), [
+    # an age in a sentence of its own goes to the person spoken of
+    ("弟が仕事を辞めて家にこもっています。27歳です。", "younger_brother", [(27, 27)]),
+    ("息子がいじめにあっています。中2です", "son", [(13, 14)]),
+    ("こども が 3さい です。", "child", [(3, 3)]),
+    # a modifier between the age and the person
+    ("90近い一人暮らしの父が心配です", "father", [(85, 89)]),
+    # その母 is the mother named before, and carries the age
+    ("父は元気ですが、母は足が悪く、その母ももう90近いです", "mother", [(85, 89)]),
+    # a list of ages or stages: one person each
+    ("子どもは小学生と高校生です", "child", [(6, 12), (15, 18)]),
+    ("5歳と2歳の子がいます", "child", [(2, 2), (5, 5)]),
+    ("子どもを叩いてしまいそうです。3歳と1歳がいます。", "child", [(1, 1), (3, 3)]),
+])
+def test_ages_in_context(analyzer, text: str, relation: str, ages: list[tuple[int, int]]) -> None:
+    assert ages_of(analyzer.analyze(text), relation) == ages
