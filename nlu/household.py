@@ -44,7 +44,7 @@ _ABSENT_AFTER = re.compile(
     r"^(?:が|は|も)?(?:一人も|ひとりも|誰も)?(?:いない|いません|いなく|おらず|おりません)")
 _PARTED_AFTER = re.compile(r"^と(?:別れ|わかれ|離婚|りこん)")
 _SELF_ROLE_AFTER = re.compile(r"^(?:です|でございます|をして|をしており|として|の者)")
-_MODIFIED_GAP = r"(?:[^、。!?がはをもでとにへ]|に住む|に住んでいる){0,14}$"
+_MODIFIED_GAP = r"(?:[^、。!?がはをもでとにへ]|に住む|に住んでいる|をしている|をする){0,14}$"
 
 
 @dataclass
@@ -239,9 +239,10 @@ def _apply_context(view: TextView, mention: Mention, lexicon: KinshipLexicon) ->
 
 @lru_cache(maxsize=2)
 def _other_modifier(lexicon: KinshipLexicon) -> re.Pattern[str]:
-    """近所の / 同じアパートの若い / 近くに住む…: the modifiers, folded like the surface."""
+    """近所の / 同じアパートの若い / 近くに住む… / 近所で一人暮らしをしている…: the
+    modifiers, folded like the surface."""
     mods = "|".join(re.escape(fold(m)) for m in sorted(lexicon.other_modifiers, key=len, reverse=True))
-    return re.compile(rf"(?:{mods})(?:の|に住む|に住んでいる|の家の){_MODIFIED_GAP}")
+    return re.compile(rf"(?:{mods})(?:の|で|に住む|に住んでいる|の家の){_MODIFIED_GAP}")
 
 
 def _count_of(word: str, lexicon: KinshipLexicon) -> int:

@@ -52,6 +52,7 @@ def test_kinship_registers(analyzer, text: str, relation: str) -> None:
     ("子ども2人を育てています", ["child", "child"]),
     ("双子の娘がいます", ["daughter", "daughter"]),
     ("近所のおばあさんが心配です", ["other"]),
+    ("近所で一人暮らしをしているおじいさんが倒れていないか心配です", ["other"]),
     ("隣の人がごみを溜めている", ["other"]),
     # the same person twice is one member
     ("母が認知症です。母は夜中に家を出てしまいます。", ["mother"]),
