@@ -222,16 +222,17 @@ class LoadSpec:
 async def _turn(client: httpx.AsyncClient, target: Target, sender: str, text: str,
                 result: LoadResult) -> Answer:
     started = time.perf_counter()
+    failure = ""  # the exception's class when no HTTP answer came (e.g. "transport ReadTimeout")
     try:
         response = await client.post(target.path, json=target.body(sender, text))
         answer = target.read(response.status_code, response.json() if response.status_code == 200 else None)
-    except (httpx.HTTPError, ValueError):
-        answer = Answer(False, 0, [], [])
+    except (httpx.HTTPError, ValueError) as exc:
+        answer, failure = Answer(False, 0, [], []), f" {type(exc).__name__}"
     result.latencies_ms.append((time.perf_counter() - started) * 1000)
     if not answer.ok:
         result.errors += 1
         result.server_errors += answer.status >= 500
-        result.error_kinds[error_kind(answer.status)] += 1
+        result.error_kinds[error_kind(answer.status) + failure] += 1
     result.handoff_ids += answer.handoff_ids
     return answer
 
