@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import functools
 import os
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
@@ -14,20 +11,7 @@ import pytest
 from channels.conversation import RASA_DOWN, RETRY_LATER, Conversations
 from channels.store.locks import AdvisoryLocks, LocalLocks, LockUnavailable, advisory_key, conversation_locks
 
-
-def in_own_loop(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test in a fresh event loop on its own thread.
-
-    The browser tests keep Playwright's loop running in the main thread for the whole
-    session, so a plain asyncio test collected after them could not start its loop.
-    """
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(asyncio.run, test(*args, **kwargs)).result()
-
-    return run
+from .own_loop import in_own_loop
 
 
 class SlowRasa:

@@ -2,13 +2,14 @@
 nothing was sent (a refused connection), never a turn run twice."""
 from __future__ import annotations
 
-import asyncio
 import json
 
 import httpx
 import pytest
 
 from channels.rasa_client import RasaClient, RasaUnavailable
+
+from .own_loop import in_own_loop
 
 URLS = "http://rasa-a.test, http://rasa-b.test"
 
@@ -38,15 +39,12 @@ def client(servers: Servers) -> RasaClient:
     return RasaClient(URLS, "t", transport=httpx.MockTransport(servers.handle))
 
 
-def test_each_conversation_stays_on_one_process_and_both_get_work() -> None:
+@in_own_loop
+async def test_each_conversation_stays_on_one_process_and_both_get_work() -> None:
     servers = Servers()
     rasa = client(servers)
-
-    async def run() -> None:
-        for sender in [f"web-{n}" for n in range(20)] * 3:
-            await rasa.send_message(sender, "こんにちは")
-
-    asyncio.run(run())
+    for sender in [f"web-{n}" for n in range(20)] * 3:
+        await rasa.send_message(sender, "こんにちは")
     hosts_per_sender: dict[str, set[str]] = {}
     for host, sender in servers.seen:
         hosts_per_sender.setdefault(sender, set()).add(host)
@@ -54,39 +52,43 @@ def test_each_conversation_stays_on_one_process_and_both_get_work() -> None:
     assert {host for host, _ in servers.seen} == {"rasa-a.test", "rasa-b.test"}
 
 
-def test_a_refused_connection_moves_the_turn_to_the_other_process() -> None:
+@in_own_loop
+async def test_a_refused_connection_moves_the_turn_to_the_other_process() -> None:
     servers = Servers()
     rasa = client(servers)
     servers.down = {"rasa-a.test"}
-    answers = asyncio.run(rasa.send_message("web-1", "こんにちは"))
-    answers += asyncio.run(rasa.send_message("web-2", "こんにちは"))
+    answers = await rasa.send_message("web-1", "こんにちは")
+    answers += await rasa.send_message("web-2", "こんにちは")
     assert [a["text"] for a in answers] == ["rasa-b.test", "rasa-b.test"]
 
 
-def test_a_timeout_is_not_retried_elsewhere_so_no_turn_runs_twice() -> None:
+@in_own_loop
+async def test_a_timeout_is_not_retried_elsewhere_so_no_turn_runs_twice() -> None:
     servers = Servers()
     rasa = client(servers)
     servers.slow = {"rasa-a.test", "rasa-b.test"}
     with pytest.raises(RasaUnavailable, match="ReadTimeout"):
-        asyncio.run(rasa.send_message("web-1", "こんにちは"))
+        await rasa.send_message("web-1", "こんにちは")
     assert servers.seen == []
 
 
-def test_all_processes_refusing_is_unavailable_and_health_says_so() -> None:
+@in_own_loop
+async def test_all_processes_refusing_is_unavailable_and_health_says_so() -> None:
     servers = Servers()
     rasa = client(servers)
-    assert asyncio.run(rasa.ping()) is True
+    assert await rasa.ping() is True
     servers.down = {"rasa-a.test", "rasa-b.test"}
     with pytest.raises(RasaUnavailable, match="ConnectError"):
-        asyncio.run(rasa.send_message("web-1", "こんにちは"))
+        await rasa.send_message("web-1", "こんにちは")
     servers.down = {"rasa-b.test"}
-    assert asyncio.run(rasa.ping()) is False  # one process down is reported
+    assert await rasa.ping() is False  # one process down is reported
 
 
-def test_help_desk_parses_take_turns_across_processes() -> None:
+@in_own_loop
+async def test_help_desk_parses_take_turns_across_processes() -> None:
     servers = Servers()
     rasa = client(servers)
-    hosts = [asyncio.run(rasa.parse("介護の相談はどこですか"))["host"] for _ in range(4)]
+    hosts = [(await rasa.parse("介護の相談はどこですか"))["host"] for _ in range(4)]
     assert sorted(hosts) == ["rasa-a.test", "rasa-a.test", "rasa-b.test", "rasa-b.test"]
 
 
