@@ -51,7 +51,6 @@ class RasaClient:
         self.base_urls = [url.strip().rstrip("/") for url in base_url.split(",") if url.strip()]
         if not self.base_urls:
             raise ValueError("no Rasa server URL given")
-        self.base_url = self.base_urls[0]
         self.token = token
         self._clients = [
             httpx.AsyncClient(base_url=url, transport=transport, timeout=httpx.Timeout(timeout, connect=3.0))
