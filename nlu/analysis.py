@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from knowledge.codes import CATEGORIES, CRISIS_TYPES
 from knowledge.lexicons import Lexicons, load_lexicons
+from nlu.blas_ops import use_blas
 from nlu.categories import CategoryHit, find_categories
 from nlu.classifier import CategoryModel, Models, load_or_train
 from nlu.crisis import detect_crisis
@@ -37,7 +38,7 @@ def load_spacy(name: str = SPACY_MODEL) -> Language:
     """ja_ginza without the unused pipes (one load per process; about 3 s warm)."""
     import spacy
 
-    return spacy.load(name, exclude=list(UNUSED_PIPES))
+    return use_blas(spacy.load(name, exclude=list(UNUSED_PIPES)))
 
 
 def pack_counters(municipality: str | None = None) -> CounterFinder:
@@ -61,6 +62,7 @@ def complete_parse(doc: Doc, nlp: Language | None) -> Doc:
     """Add the dependency parse to a Doc made without it (Rasa's SpacyNLP)."""
     if doc.has_annotation("DEP") or nlp is None:
         return doc
+    use_blas(nlp)
     for name in PARSE_PIPES:
         if name in nlp.component_names:
             doc = nlp.get_pipe(name)(doc)

@@ -12,6 +12,7 @@ import logging
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -133,17 +134,16 @@ class CategoryModel:
         import numpy as np
 
         low, high = self.vectorizer.ngram_range
-        vocab, idf = self.vectorizer.vocabulary_, self.vectorizer.idf_
-        counts: dict[int, int] = {}
-        for n in range(low, high + 1):
-            for k in range(len(text) - n + 1):
-                col = vocab.get(text[k:k + n])
-                if col is not None:
-                    counts[col] = counts.get(col, 0) + 1
+        vocab = self.vectorizer.vocabulary_
+        idf = self.__dict__.get("_idf")
+        if idf is None:  # sklearn's idf_ rebuilds the array on every access (~1 ms)
+            idf = self.__dict__["_idf"] = np.asarray(self.vectorizer.idf_)
+        counts = {vocab[g]: c for g, c in char_ngrams(text, low, high).items() if g in vocab}
+        if not counts:
+            return [], np.zeros(0)
         cols = list(counts)
-        values = np.array([(1.0 + np.log(c)) * idf[col] for col, c in counts.items()])
-        norm = np.linalg.norm(values) if cols else 1.0
-        return cols, values / (norm or 1.0)
+        values = (1.0 + np.log(np.fromiter(counts.values(), float, len(cols)))) * idf[cols]
+        return cols, values / (np.linalg.norm(values) or 1.0)
 
     def threshold_for(self, code: str) -> float:
         return self.thresholds.get(code, self.threshold)
@@ -153,6 +153,18 @@ class CategoryModel:
         if len(compact(text)) < self.min_chars:
             return []
         return [code for code, p in self.probabilities(text, extras).items() if p >= self.threshold_for(code)]
+
+
+@lru_cache(maxsize=16)
+def char_ngrams(text: str, low: int, high: int) -> dict[str, int]:
+    """Counts of the character n-grams of ``text``; cached because the category, crisis
+    and writer models each read the same message's n-grams."""
+    counts: dict[str, int] = {}
+    for n in range(low, high + 1):
+        for k in range(len(text) - n + 1):
+            gram = text[k:k + n]
+            counts[gram] = counts.get(gram, 0) + 1
+    return counts
 
 
 def _stack(x_text: Any, extras: Sequence[Extras] | None, names: Sequence[str]) -> Any:
