@@ -28,6 +28,58 @@ def test_a_malformed_answer_is_refused_with_rasas_explanation(bad: dict) -> None
         validate_action_result(None, bad)  # type: ignore[arg-type]
 
 
+def _every_kind() -> list[dict]:
+    """One minimal event of every kind in Rasa's schema, plus realistic full ones."""
+    from rasa.shared.utils.schemas.events import EVENT_SCHEMA
+
+    minimal = [{"event": sub["properties"]["event"]["const"]} for sub in EVENT_SCHEMA["oneOf"]]
+    full = [
+        {"event": "slot", "name": "stage", "value": {"a": [1, None]}, "timestamp": 1.5, "metadata": {}},
+        {"event": "user", "text": "こんにちは", "parse_data": {"intent": {"name": "greet", "confidence": 0.9},
+                                                          "entities": [{"entity": "e", "value": 1}]}},
+        {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0,
+         "hide_rule_turn": False},
+        {"event": "bot", "text": "はい", "data": {"buttons": []}, "metadata": {"utter_action": "utter_x"}},
+        {"event": "entities", "entities": [{"entity": "e", "value": "v", "start": 0, "end": 1}]},
+    ]
+    return minimal + full
+
+
+def _variants() -> list[dict]:
+    """Good answers and every way we could think of to spoil one."""
+    kinds = _every_kind()
+    spoiled = [
+        {"event": "slot", "name": "stage"},                     # slot without value
+        {"event": "slot", "name": 3, "value": 1},               # name not a string
+        {"event": "user", "text": 5},                           # text not a string
+        {"event": "action", "hide_rule_turn": "no"},            # not a boolean
+        {"event": "bot", "timestamp": "yesterday"},             # timestamp not a number
+        {"event": "bot", "metadata": []},                       # metadata not an object
+        {"event": "entities"},                                  # entities missing
+        {"event": "entities", "entities": [{"entity": "e"}]},   # entity without value
+        {"event": "no_such_event"}, {"event": 7}, {"name": "stage"}, {}, [], "slot", None,
+        {"event": "user", "parse_data": {"response_selector": {"all_retrieval_intents": "x"}}},
+    ]
+    answers = [{"events": [event]} for event in kinds + spoiled]
+    answers += [{"events": kinds, "responses": [{"text": "はい"}]}, {"events": [*kinds, spoiled[0]]},
+                {}, {"events": []}, {"events": None}, {"responses": [1]}, {"events": {"event": "slot"}},
+                [], "x"]
+    return answers
+
+
+@pytest.mark.parametrize("answer", _variants())
+def test_the_fast_check_gives_rasas_own_verdict(answer: dict) -> None:
+    """Per-kind validation accepts exactly what Rasa's full oneOf schema accepts."""
+    def verdict(check) -> bool:
+        try:
+            return check(answer) is True
+        except ValidationError:
+            return False
+
+    rasas = verdict(lambda a: RASAS_OWN(RemoteAction("action_x", None), a))
+    assert verdict(lambda a: validate_action_result(None, a)) == rasas  # type: ignore[arg-type]
+
+
 def test_install_replaces_the_per_call_check_and_agrees_with_rasa(monkeypatch: pytest.MonkeyPatch) -> None:
     action = RemoteAction("action_x", None)
     assert RASAS_OWN(action, GOOD) is True
