@@ -18,6 +18,7 @@ from channels.staff.auth import CsrfForm, check_csrf
 from channels.staff.console import render
 from channels.store import audit
 from channels.store.db import Database
+from channels.web.schemas import NOT_BLANK_PATTERN
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -28,7 +29,7 @@ class HelpdeskQuestion(BaseModel):
     """A staff question in plain Japanese."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
-    question: str = Field(min_length=1, max_length=500, pattern=r"\S")
+    question: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK_PATTERN)
 
 
 @router.get("/staff/helpdesk", response_class=HTMLResponse, include_in_schema=False)

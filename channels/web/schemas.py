@@ -8,6 +8,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{16,128}$"
+NOT_BLANK_PATTERN = r"[^\s\x1c-\x1f\x85\ufeff]"
+r"""Some character that is not blank in any reading: ``\S`` alone differs between regex
+dialects (ECMAScript, which OpenAPI clients and schemathesis use, counts U+0085 and
+U+001C–U+001F as text; Python's ``str.strip`` and pydantic's engine treat them as blank,
+and only ECMAScript treats U+FEFF as blank). Schemathesis found 「\u0085」 accepted by the
+schema but refused by the server."""
 
 
 class ChatReply(BaseModel):
@@ -52,7 +58,9 @@ def chat_request_model(max_chars: int) -> type[ChatRequestBase]:
         ),
         text=(
             Annotated[
-                str, Field(min_length=1, max_length=max_chars, pattern=r"\S", description="住民のメッセージ")
+                str,
+                Field(min_length=1, max_length=max_chars, pattern=NOT_BLANK_PATTERN,
+                      description="住民のメッセージ"),
             ],
             ...,
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -136,6 +137,28 @@ def test_bad_input_is_4xx_json(client: TestClient, db: Database, rasa_state: Fak
     assert isinstance(response.json()["error"], str) and response.json()["error"]
     assert rasa_state.calls == []
     assert count_handoffs(db) == 0
+
+
+# Blank in at least one regex dialect or in str.strip: Python's whitespace, ECMAScript's \s
+# (OpenAPI clients, schemathesis), and U+FEFF. Schemathesis once sent 「\u0085」 alone.
+BLANKS = sorted({chr(c) for c in range(0x3001) if chr(c).isspace()}
+                | set("\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"))
+
+
+@pytest.mark.parametrize("blank", BLANKS, ids=[f"U+{ord(b):04X}" for b in BLANKS])
+def test_a_blank_message_is_refused_by_the_schema_and_the_server_alike(
+        client: TestClient, rasa_state: FakeRasaState, blank: str) -> None:
+    """The published pattern does not match a blank-only text, and the server refuses it
+    (422) with the empty-message answer: no client can send what the schema allows and
+    be refused."""
+    pattern = client.get("/openapi.json").json()["components"]["schemas"]
+    text_schemas = [s["properties"]["text"] for s in pattern.values() if "text" in s.get("properties", {})
+                    and "pattern" in s["properties"]["text"]]
+    assert text_schemas and all(re.search(t["pattern"], blank * 3) is None for t in text_schemas)
+    response = client.post("/api/chat", json={"session_id": "a" * 20, "text": blank * 3})
+    assert response.status_code == 422
+    assert "空" in response.json()["error"]
+    assert rasa_state.calls == []
 
 
 @pytest.mark.parametrize(
