@@ -154,7 +154,7 @@ class Stack:
             return [str(RASA_PY), "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.ports.actions)]
         if name in self.ports.rasa_ports():
             return [str(RASA_PY), "-m", "rasa_ext", "run", "--model", str(self.model),
-                    "--enable-api", "--auth-token", self.token, "-i", "127.0.0.1",
+                    "--enable-api", f"--auth-token={self.token}", "-i", "127.0.0.1",
                     "-p", str(self.ports.rasa_ports()[name]), "--endpoints", str(endpoints),
                     "--credentials", "bot/credentials.yml"]
         if name == "gateway":

@@ -187,7 +187,7 @@ class BareRasa:
             self.proc = subprocess.Popen(
                 [str(RASA_PY), "-m", "rasa", "run", "--model", str(self.model), "-i", "127.0.0.1",
                  "-p", str(self.port), "--credentials", "bot/credentials.yml",
-                 "--enable-api", "--auth-token", self.token],
+                 "--enable-api", f"--auth-token={self.token}"],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         while time.monotonic() - started < timeout:
             if self.proc.poll() is not None:

@@ -61,7 +61,7 @@ def bot(model, tmp_path_factory) -> Bot:
         processes.append(actions)
         rasa_log = work / "rasa.log"
         rasa = subprocess.Popen(
-            [str(BIN / "python"), "-m", "rasa_ext", "run", "--enable-api", "--auth-token", token,
+            [str(BIN / "python"), "-m", "rasa_ext", "run", "--enable-api", f"--auth-token={token}",
              "-i", "127.0.0.1", "-p", str(rasa_port), "-m", str(model), "--endpoints", str(endpoints),
              "--credentials", str(ROOT / "bot" / "credentials.yml")],
             cwd=ROOT, env=env(), stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
