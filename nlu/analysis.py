@@ -62,7 +62,7 @@ def complete_parse(doc: Doc, nlp: Language | None) -> Doc:
     """Add the dependency parse to a Doc made without it (Rasa's SpacyNLP)."""
     if doc.has_annotation("DEP") or nlp is None:
         return doc
-    use_blas(nlp)
+    use_blas(nlp)  # Rasa loads SpacyNLP's model itself; after the first call a few isinstance checks
     for name in PARSE_PIPES:
         if name in nlp.component_names:
             doc = nlp.get_pipe(name)(doc)

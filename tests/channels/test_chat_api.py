@@ -151,8 +151,8 @@ def test_a_blank_message_is_refused_by_the_schema_and_the_server_alike(
     """The published pattern does not match a blank-only text, and the server refuses it
     (422) with the empty-message answer: no client can send what the schema allows and
     be refused."""
-    pattern = client.get("/openapi.json").json()["components"]["schemas"]
-    text_schemas = [s["properties"]["text"] for s in pattern.values() if "text" in s.get("properties", {})
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    text_schemas = [s["properties"]["text"] for s in schemas.values() if "text" in s.get("properties", {})
                     and "pattern" in s["properties"]["text"]]
     assert text_schemas and all(re.search(t["pattern"], blank * 3) is None for t in text_schemas)
     response = client.post("/api/chat", json={"session_id": "a" * 20, "text": blank * 3})
