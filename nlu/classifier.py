@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "tests" / "data" / "intake"
 MODEL_PATH = REPO / "var" / "nlu" / "intake-models.pkl"
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 """Bump when the features change: saved models of another version are trained again."""
 LEXICON_DIR = REPO / "knowledge" / "lexicons"
 DEFAULT_THRESHOLD = 0.5
@@ -259,8 +259,10 @@ class Models:
     fingerprint: str = ""
 
 
-Featurizer = Callable[[str], tuple[Extras, Extras]]
-"""Text → (category extras, writer extras): what the rules found, as model features."""
+Features = tuple[Extras, Extras]
+"""(category, writer) extras of one text: what the rules found and the message vector, as
+model features."""
+Featurizer = Callable[[str], Features]
 
 
 def fingerprint(data_dir: Path = DATA_DIR) -> str:

@@ -15,11 +15,11 @@ from nlu.evaluate import MAX_FALSE_ALARM, MIN_GAIN_OVER_BASELINE, TARGETS, evalu
 
 MARGIN = 0.03
 NOT_YET_MET = {
-    # metric: held-out level achieved (2026-11-28, 186 held-out lines), asserted minus MARGIN
-    "micro_f1": 0.759,
-    "counter_recall": 0.757,
-    "crisis_recall": 0.848,
-    "writer_accuracy": 0.828,
+    # metric: held-out level achieved (2026-11-29, the same 186 held-out lines), asserted minus MARGIN
+    "micro_f1": 0.794,
+    "counter_recall": 0.860,
+    "crisis_recall": 0.935,
+    "writer_accuracy": 0.871,
 }
 FALSE_ALARM_ACHIEVED = 0.136
 """Above MAX_FALSE_ALARM (0.10) at the time of writing: asserted plus MARGIN."""
