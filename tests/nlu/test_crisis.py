@@ -33,13 +33,18 @@ def test_other_types(analyzer, text: str, kind: str) -> None:
     assert kind in analyzer.analyze(text)["crisis"]["types"]
 
 
-@pytest.mark.parametrize("text", ["死にたいとは思っていません", "死にたくはないけど疲れた"])
-def test_negation_never_silences(analyzer, text: str) -> None:
+@pytest.mark.parametrize("text", ["死にたいとは思っていません", "死にたくはないけど疲れた",
+                                  # idioms (死んだ兄, 消えたいくらい恥ずかしい) beside a real wish
+                                  "死んだ兄のところに行きたい", "死んだ祖母に会いに行きたい、もう疲れた",
+                                  "亡くなった母のそばに行きたい", "消えたいくらい恥ずかしい。もう死にたい",
+                                  "心臓が止まるかと思った。母が倒れて息をしていない"])
+def test_negation_and_idioms_never_silence(analyzer, text: str) -> None:
     assert analyzer.analyze(text)["crisis"]["level"] == "urgent"
 
 
 @pytest.mark.parametrize("text", ["死ぬほど忙しい", "保育園から加配の先生はつけられへんて言われて",
-                                  "どこも空きがない。小学１年です"])
+                                  "どこも空きがない。小学１年です", "消えたいくらい恥ずかしかった",
+                                  "清水の舞台から飛び降りるつもりで一人暮らしを始めます", "殴り書きですみません"])
 def test_idioms_and_false_friends_stay_calm(analyzer, text: str) -> None:
     """The last two broke on readings: けられ (蹴られ) in つけられ, いしょ (遺書) across words."""
     assert analyzer.analyze(text)["crisis"]["level"] == "none"
