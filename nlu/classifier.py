@@ -307,8 +307,15 @@ def train_models(rows: Sequence[dict[str, Any]], featurize: Featurizer | None = 
 
 
 def save_models(models: Models, path: Path = MODEL_PATH) -> None:
+    """The models, and beside them their fingerprint (read by ``is_current`` without
+    unpickling: that takes seconds)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(models))
+    _fingerprint_file(path).write_text(models.fingerprint, encoding="utf-8")
+
+
+def _fingerprint_file(path: Path) -> Path:
+    return path.with_suffix(".fingerprint")
 
 
 def load_models(path: Path = MODEL_PATH) -> Models:
@@ -319,6 +326,15 @@ def load_models(path: Path = MODEL_PATH) -> Models:
     if not isinstance(models, Models):
         raise ModelError(f"{path}: is not a set of intake models")
     return models
+
+
+def is_current(path: Path = MODEL_PATH) -> bool:
+    """True when the saved models were made from the current data, lexicons and code."""
+    try:
+        saved = _fingerprint_file(path).read_text(encoding="utf-8").strip()
+        return path.exists() and saved == fingerprint()
+    except OSError:
+        return False
 
 
 def load_or_train(featurize: Featurizer | None = None) -> Models:

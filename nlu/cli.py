@@ -142,8 +142,12 @@ def cmd_analyze(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> in
 
 
 def cmd_train(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
+    from nlu.classifier import MODEL_PATH, Models, dataset, is_current, save_models, train_from_data
+
+    if getattr(args, "if_stale", False) and is_current(MODEL_PATH):
+        stdout.write(f"up to date: {MODEL_PATH}\n")
+        return 0
     from nlu.analysis import Analyzer
-    from nlu.classifier import MODEL_PATH, Models, dataset, save_models, train_from_data
 
     rules = Analyzer(models=Models(), counters=lambda categories: [])
     features = rules.features_of_texts(r["text"] for r in dataset("train"))
@@ -163,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("analyze", help="JSON Lines {id, text} on stdin → one result per line on stdout")
-    sub.add_parser("train", help="train the category classifier on the train split, save under var/nlu/")
+    tr = sub.add_parser("train", help="train the category classifier on the train split, save under var/nlu/")
+    tr.add_argument("--if-stale", action="store_true",
+                    help="do nothing when the saved models were made from the current data and lexicons")
     ev = sub.add_parser("eval", help="train on split=train, report on split=test, against a keyword baseline")
     ev.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     ev.add_argument("--data", default=None, help="directory of *.jsonl (default tests/data/intake)")

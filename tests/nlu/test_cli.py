@@ -51,3 +51,15 @@ def test_emoji_only_is_analysed(outputs: list[dict]) -> None:
 
 def test_stream_goes_on_after_errors(outputs: list[dict]) -> None:
     assert outputs[-1]["crisis"] == {"level": "urgent", "types": ["suicide"]}
+
+
+def test_saved_models_are_current_only_for_the_data_they_were_made_from(tmp_path) -> None:
+    """`intake train --if-stale` (run by scripts/train.py) skips training only then."""
+    from nlu.classifier import Models, fingerprint, is_current, save_models
+
+    path = tmp_path / "models.pkl"
+    assert not is_current(path)
+    save_models(Models(fingerprint=fingerprint()), path)
+    assert is_current(path)
+    save_models(Models(fingerprint="made-from-other-data"), path)
+    assert not is_current(path)
