@@ -21,6 +21,9 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Measured as a lone process, like ./intake: BLAS may use every core. The Rasa servers keep
+# one BLAS thread each (nlu/blas_ops.py); their figures are the assistant's rows of run_all.
+os.environ.setdefault("INTAKE_BLAS_THREADS", str(os.cpu_count() or 1))
 
 from stats import Summary  # noqa: E402
 

@@ -35,3 +35,23 @@ def test_rasa_spacy_model_with_disabled_parser_switches_too():
     assert isinstance(rasa_like.get_pipe("parser").model.ops, BlasOps)
     assert isinstance(rasa_like.get_pipe("tok2vec").model.ops, BlasOps)
     assert [(t.dep_, t.head.i) for t in doc] == [(t.dep_, t.head.i) for t in full(text)]
+
+
+def test_switching_caps_the_blas_threads(monkeypatch):
+    """One BLAS thread per process by default (spinning OpenBLAS threads took CPU from the
+    other processes under load); INTAKE_BLAS_THREADS sets another number."""
+    from threadpoolctl import threadpool_info
+
+    from nlu.blas_ops import limit_blas_threads
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    monkeypatch.setenv("INTAKE_BLAS_THREADS", "2")
+    limit_blas_threads()
+    assert blas_threads() == {2}
+    use_blas(spacy.load(SPACY_MODEL, exclude=list(UNUSED_PIPES)))
+    assert blas_threads() == {2}
+    monkeypatch.delenv("INTAKE_BLAS_THREADS")
+    use_blas(spacy.load(SPACY_MODEL, exclude=list(UNUSED_PIPES)))
+    assert blas_threads() == {1}

@@ -42,9 +42,10 @@ def test_negation_and_idioms_never_silence(analyzer, text: str) -> None:
     assert analyzer.analyze(text)["crisis"]["level"] == "urgent"
 
 
-@pytest.mark.parametrize("text", ["死ぬほど忙しい", "保育園から加配の先生はつけられへんて言われて",
-                                  "どこも空きがない。小学１年です", "消えたいくらい恥ずかしかった",
-                                  "清水の舞台から飛び降りるつもりで一人暮らしを始めます", "殴り書きですみません"])
+@pytest.mark.parametrize("text", ["死ぬほど忙しい", "消えたいくらい恥ずかしかった", "殴り書きですみません",
+                                  "清水の舞台から飛び降りるつもりで一人暮らしを始めます",
+                                  "保育園から加配の先生はつけられへんて言われて",
+                                  "どこも空きがない。小学１年です"])
 def test_idioms_and_false_friends_stay_calm(analyzer, text: str) -> None:
     """The last two broke on readings: けられ (蹴られ) in つけられ, いしょ (遺書) across words."""
     assert analyzer.analyze(text)["crisis"]["level"] == "none"
