@@ -144,7 +144,7 @@ def cmd_analyze(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> in
 def cmd_train(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
     from nlu.classifier import MODEL_PATH, Models, dataset, is_current, save_models, train_from_data
 
-    if getattr(args, "if_stale", False) and is_current(MODEL_PATH):
+    if args.if_stale and is_current(MODEL_PATH):
         stdout.write(f"up to date: {MODEL_PATH}\n")
         return 0
     from nlu.analysis import Analyzer
