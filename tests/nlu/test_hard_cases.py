@@ -117,6 +117,26 @@ def test_crisis_families(analyzer, text: str, kind: str) -> None:
     assert kind in analyzer.analyze(text)["crisis"]["types"], text
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    # Farewell and death-wish phrasings that cross-validation on the train split missed
+    ("疲れました。休みたい、永遠に。", "suicide"),
+    ("この子と一緒にベランダから、と考えてしまいます。", "suicide"),
+    ("父が自分の葬式の段取りを紙に書き始めました。", "suicide"),
+    ("お迎えが早く来てくれたらと、毎日思っています。", "suicide"),
+    # an overdose told by someone else; a door nobody answers
+    ("母から「薬をいっぱい飲んだ」と電話がありました。", "medical"),
+    ("一人暮らしの叔母の家の呼び鈴を押しても応答がありません。", "medical"),
+    # forced acts, a bite that bleeds
+    ("夫に、嫌だと言っても無理やりされます。", "violence"),
+    ("弟に腕を噛まれて血が出ました。", "violence"),
+    # a child left alone, a baby crying for hours
+    ("ママがずっと帰ってこない。", "abuse"),
+    ("隣の赤ちゃんの泣き声がもう3時間以上続いています。", "abuse"),
+])
+def test_crisis_second_pass(analyzer, text: str, kind: str) -> None:
+    assert kind in analyzer.analyze(text)["crisis"]["types"], text
+
+
 @pytest.mark.parametrize("text", [
     "死ぬほど忙しいけど元気です。", "毎日死ぬほど眠いです。",
     "腰が痛くてほとんど起きない日もあるけど、元気にやっています。",
