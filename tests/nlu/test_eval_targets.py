@@ -16,7 +16,7 @@ from nlu.evaluate import MAX_FALSE_ALARM, MIN_GAIN_OVER_BASELINE, TARGETS, evalu
 MARGIN = 0.03
 NOT_YET_MET = {
     # metric: held-out level achieved (2026-11-29, the same 186 held-out lines), asserted minus MARGIN
-    "micro_f1": 0.794,
+    "micro_f1": 0.821,
     "counter_recall": 0.860,
     "crisis_recall": 0.935,
     "writer_accuracy": 0.871,
