@@ -16,10 +16,10 @@ from nlu.evaluate import MAX_FALSE_ALARM, MIN_GAIN_OVER_BASELINE, TARGETS, evalu
 MARGIN = 0.03
 NOT_YET_MET = {
     # metric: held-out level achieved (2026-11-29, the same 186 held-out lines), asserted minus MARGIN
-    "micro_f1": 0.821,
-    "counter_recall": 0.860,
+    "micro_f1": 0.820,
+    "counter_recall": 0.849,
     "crisis_recall": 0.935,
-    "writer_accuracy": 0.871,
+    "writer_accuracy": 0.876,
 }
 FALSE_ALARM_ACHIEVED = 0.136
 """Above MAX_FALSE_ALARM (0.10) at the time of writing: asserted plus MARGIN."""
