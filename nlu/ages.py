@@ -76,16 +76,8 @@ def _range(kind: str, m: re.Match[str], rules: AgeRules) -> tuple[int, int] | No
     return (n, n) if n <= 120 else None
 
 
-@lru_cache(maxsize=2)
-def _any_pattern(rules: AgeRules) -> re.Pattern[str]:
-    """All the patterns in one: most messages have no age, found in one search."""
-    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _patterns(rules)))
-
-
 def find_ages(text: str, rules: AgeRules) -> list[AgeSpan]:
     """Non-overlapping age expressions of ``text``, the more specific pattern first."""
-    if not _any_pattern(rules).search(text):
-        return []
     found: list[AgeSpan] = []
     taken: set[int] = set()
     for pattern, kind in _patterns(rules):

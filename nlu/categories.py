@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from knowledge.lexicons import CategoryLexicon, Polarity, load_lexicons
-from nlu.normalize import TermIndex, TextView, Tokens, per_message
+from nlu.normalize import TermIndex, TextView, Tokens
 
 PREDICATE_POS = frozenset({"VERB", "ADJ"})
 PREDICATE_DEPS = frozenset({"ROOT", "advcl", "acl", "ccomp", "csubj", "conj", "root"})
@@ -60,7 +60,6 @@ def sentence_of(tokens: Tokens, i: int) -> tuple[int, int]:
     return start, min(end + 1, n)
 
 
-@per_message
 def predicate_of(tokens: Tokens, i: int) -> int:
     """The predicate a term attaches to: itself if it is one, else the nearest head that is."""
     current = i
@@ -77,10 +76,8 @@ def _is_predicate(tokens: Tokens, i: int) -> bool:
     return any(tokens.dep[c] in ("cop", "aux") for c in tokens.children(i))
 
 
-@per_message
 def _tail(tokens: Tokens, pred: int, after: int) -> list[int]:
-    """The predicate and its auxiliaries, as far as they come after the term (not to be
-    changed: kept for the next rule that asks).
+    """The predicate and its auxiliaries, as far as they come after the term.
 
     Only the predicate's own chain is read, not every token in between, so a negation
     in a neighbouring clause (「介護で仕事を辞めざるを得ない」) is not taken for this one's.
@@ -178,11 +175,11 @@ def is_hypothetical(tokens: Tokens, start: int, end: int, polarity: Polarity) ->
             and not _told_as_past(tokens, start)):
         return True
     sent_start, sent_end = sentence_of(tokens, start)
-    text, before, after = tokens.text, polarity.hypothetical_before, polarity.hypothetical_after
-    for k in [k for k in range(sent_start, start) if text[k] in before]:
-        closing = next((t for t in range(k, sent_end) if _says(tokens, t, after)), sent_end)
-        if start < closing:
-            return True
+    for k in range(sent_start, start):
+        if tokens.text[k] in polarity.hypothetical_before:
+            after = (t for t in range(k, sent_end) if _says(tokens, t, polarity.hypothetical_after))
+            if start < next(after, sent_end):
+                return True
     return False
 
 
@@ -224,10 +221,8 @@ def is_past(tokens: Tokens, start: int, end: int, cues: frozenset[str]) -> bool:
     categories use this; crisis terms never go quiet."""
     sent_start, _ = sentence_of(tokens, start)
     text, n = tokens.text, len(tokens)
-    if cues.isdisjoint(text[sent_start:start]):
-        return False
-    cued = (k for k in range(sent_start, start) if text[k] in cues)
-    if not any(not (k + 1 < n and text[k + 1] == SINCE) for k in cued):
+    cued = any(text[k] in cues and not (k + 1 < n and text[k + 1] == SINCE) for k in range(sent_start, start))
+    if not cued:
         return False
     pred = predicate_of(tokens, end - 1)
     return any(_is_past_aux(tokens, t) for t in _tail(tokens, pred, end))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from knowledge.codes import CRISIS_TYPES
 from knowledge.lexicons import CrisisLexicon
-from nlu.normalize import KeyScanner, compact, term_forms
+from nlu.normalize import NEVER, KeyScanner, compact, term_forms
 
 if TYPE_CHECKING:
     from nlu.normalize import TextView
@@ -37,14 +37,11 @@ class GapScanner:
     def __init__(self, terms: Iterable[str]) -> None:
         self.patterns = [re.compile(f".{{0,{MAX_GAP}}}?".join(re.escape(compact(p)) for p in t.split(GAP)))
                          for t in terms]
-        self.any = re.compile("|".join(p.pattern for p in self.patterns)) if self.patterns else None
+        self.any = re.compile("|".join(p.pattern for p in self.patterns) or NEVER)
         """All patterns in one: a text where it finds nothing needs no pattern run on its own."""
 
-    def occurs_in(self, text: str) -> bool:
-        return self.any is not None and self.any.search(text) is not None
-
     def search_all(self, text: str) -> Iterable[tuple[int, int, str]]:
-        if not self.occurs_in(text):
+        if not self.any.search(text):
             return
         for pattern in self.patterns:
             for m in pattern.finditer(text):
@@ -87,41 +84,19 @@ def _build(terms: Sequence[str]) -> dict[str, Scanner]:
 @lru_cache(maxsize=2)
 def _scanners(lexicon: CrisisLexicon) -> tuple[Scanners, dict[str, Scanner], dict[str, Scanner]]:
     """Per rendering kind (surface/norm/reading) and type, the compacted term forms; the
-    idioms the same way; and the terms of all types together, whose one regex finds where
-    any term begins (a type's own terms are then only looked up there). A reading is only
-    ever matched against readings."""
+    idioms the same way; and the terms of all types together (most messages have none,
+    seen in one scan). A reading is only ever matched against readings."""
     per_type = {kind: _build(terms) for kind, terms in lexicon.terms.items()}
     by_rendering = {r: {kind: p[r] for kind, p in per_type.items()} for r in RENDERINGS}
     every_term = _build([t for terms in lexicon.terms.values() for t in terms])
     return by_rendering, _build(lexicon.idioms), every_term
 
 
-class _IdiomCover:
-    """The characters of one string that idioms cover, found when first asked (most
-    messages have no crisis term, so nothing to check against idioms)."""
-
-    def __init__(self, idioms: Scanner, string: str) -> None:
-        self.idioms, self.string = idioms, string
-        self._covered: set[int] | None = None
-
-    def covers(self, start: int, end: int) -> bool:
-        if self._covered is None:
-            self._covered = {k for s, e, _ in self.idioms.widest(self.string) for k in range(s, e)}
-        return set(range(start, end)) <= self._covered
-
-
-def _found(scanner: Scanner, idioms: _IdiomCover, string: str, at: list[int],
-           starts: frozenset[int] | None = None) -> bool:
-    """A term outside every idiom: a plain one at the positions ``at`` where a term of
-    some type begins (the widest there, as a shorter one lies inside it), or a gapped one;
-    with ``starts``, only terms that begin a word."""
-    for start in at:
-        end = scanner.keys.widest_at(string, start)
-        if end is not None and not idioms.covers(start, end):
-            return True
-    return scanner.gapped is not None and any(
-        not idioms.covers(start, end) for start, end, _ in scanner.gapped.search_all(string)
-        if starts is None or start in starts)
+def _found(scanner: Scanner, covered: set[int], string: str, starts: frozenset[int] | None) -> bool:
+    """A term outside the characters that idioms cover; with ``starts``, only terms that
+    begin a word."""
+    return any(not set(range(start, end)) <= covered for start, end, _ in scanner.widest(string)
+               if starts is None or start in starts)
 
 
 def _renderings(text: str, view: TextView | None) -> list[tuple[str, str, frozenset[int] | None]]:
@@ -140,12 +115,10 @@ def detect_crisis(text: str, lexicon: CrisisLexicon, view: TextView | None = Non
     patterns, idioms, every_term = _scanners(lexicon)
     found: set[str] = set()
     for r, string, starts in _renderings(text, view):
-        anything = every_term[r]
-        at = [k for k in anything.keys.starts(string) if starts is None or k in starts]
-        if not at and not (anything.gapped is not None and anything.gapped.occurs_in(string)):
-            continue
-        cover = _IdiomCover(idioms[r], string)
+        if not _found(every_term[r], set(), string, starts):
+            continue  # no term of any type (most messages): no idiom or type to look at
+        covered = {k for s, e, _ in idioms[r].widest(string) for k in range(s, e)}
         found.update(kind for kind, scanner in patterns[r].items()
-                     if kind not in found and _found(scanner, cover, string, at, starts))
+                     if kind not in found and _found(scanner, covered, string, starts))
     types = [kind for kind in CRISIS_TYPES if kind in found]
     return {"level": "urgent" if types else "none", "types": types}

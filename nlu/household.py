@@ -130,8 +130,9 @@ def _not_a_new_person(view: TextView, mentions: list[Mention], mention: Mention)
 
 
 def _clause_start(text: str, end: int) -> int:
-    """Where the clause around ``text[end]`` starts: after the last clause break before it
-    (found once, rather than searched for in the gap to every earlier mention)."""
+    """Where the clause running up to ``end`` starts: just after the last clause break
+    before it (found once per mention, not searched for in the gap to each earlier one,
+    which is quadratic in a long message)."""
     return max(text.rfind(char, 0, end) for char in _CLAUSE_BREAKS) + 1
 
 
@@ -418,13 +419,13 @@ def _owner_by_parse(tokens: Tokens, hit: CategoryHit, token_owner: dict[int, int
     if tokens.dep[last] in ("nmod", "acl", "amod") and tokens.head[last] in token_owner:
         return token_owner[tokens.head[last]]  # 認知症の母, ひきこもりの兄
     pred = predicate_of(tokens, last)
-    dep, inside = tokens.dep, range(hit.start, hit.end)
     for anchor in (hit.start, last, pred):
-        candidates = [c for c in tokens.children(anchor) if dep[c] in OWNER_DEPS and c not in inside]
-        for child in sorted(candidates, key=lambda c: OWNER_DEPS.index(dep[c])):  # stable: text order within
-            owner = _mention_at(tokens, child, token_owner)
-            if owner is not None:
-                return owner
+        for dep in OWNER_DEPS:
+            for child in tokens.children(anchor):
+                if tokens.dep[child] == dep and child not in range(hit.start, hit.end):
+                    owner = _mention_at(tokens, child, token_owner)
+                    if owner is not None:
+                        return owner
     return None
 
 

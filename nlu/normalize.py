@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache, wraps
+from functools import cached_property, lru_cache
 from itertools import accumulate, repeat
 from operator import add
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from spacy.strings import StringStore
@@ -93,11 +93,14 @@ def _token_attrs() -> tuple[int, ...]:
 
 
 _NAMES: dict[int, str] = {}
-"""String-store hash → string. A hash is the same in every vocab, so one table serves all."""
+"""String-store key → string, keys signed as ``Doc.to_array`` gives them (a StringStore
+lookup decodes the string anew each time). A key is the string's hash, or one of spaCy's
+fixed symbol ids: the same in every vocab, so one table serves them all."""
 _READINGS: dict[int, str | None] = {}
-"""Morph hash → its first Reading, folded; None without one (or キゴウ): MorphAnalysis.get
-parses the features on every call."""
-_CACHE_LIMIT = 500_000
+"""Morph key → its first Reading, folded; None without one (or キゴウ): MorphAnalysis.get
+parses the features on every call. The key is a hash of the features, Reading included."""
+_CACHE_LIMIT = 100_000
+"""Entries kept before a table starts afresh (a few thousand cover a day's messages)."""
 _UNSIGNED = (1 << 64) - 1
 _UNSEEN = "\0unseen"  # a reading no token has: the morph is not in _READINGS yet
 NO_READING = frozenset({"PUNCT", "SYM", "NUM"})
@@ -131,10 +134,7 @@ class Tokens:
         n = len(orth)
         names = _names(doc.vocab.strings, orth + norm + lemma + pos + dep)
         self.text, self.norm, self.lemma, self.pos, self.dep = (names[k * n:(k + 1) * n] for k in range(5))
-        self.head = list(map(add, range(n), head))
-        self._roots: dict[tuple[int, int], int] = {}
-        self.derived: dict[tuple[Any, ...], Any] = {}
-        """What ``per_message`` functions found for this message."""
+        self.head = list(map(add, range(n), head))  # to_array gives each head relative to its token
 
     def __len__(self) -> int:
         return len(self.text)
@@ -148,7 +148,7 @@ class Tokens:
         return self.doc.has_annotation("SENT_START")
 
     def children(self, i: int) -> list[int]:
-        """Indices of ``doc[i].children``, in order (not to be changed)."""
+        """Indices of ``doc[i].children``, in order (a shared list: do not change it)."""
         return self._children[i]
 
     @cached_property
@@ -163,30 +163,21 @@ class Tokens:
 
     def sentence(self, i: int) -> tuple[int, int]:
         """Token range of ``doc[i].sent`` (the Doc must have sentence boundaries)."""
-        if self._sentences is None:
-            sent = self.doc[i].sent
-            return sent.start, sent.end
         return self._sentences[i]
 
     @cached_property
-    def _sentences(self) -> list[tuple[int, int]] | None:
-        """Each token's sentence range, from one pass over ``doc.sents``; None where hooks
-        may define sentences otherwise (then spaCy is asked each time)."""
-        doc = self.doc
-        if "sent" in doc.user_token_hooks or "sent" in doc.user_span_hooks or "sents" in doc.user_hooks:
-            return None
+    def _sentences(self) -> list[tuple[int, int]]:
+        """Each token's sentence range, from one pass over ``doc.sents`` (``doc[i].sent``
+        scans for the sentence's boundaries on every call)."""
         ranges: list[tuple[int, int]] = []
-        for sent in doc.sents:
+        for sent in self.doc.sents:
             ranges += [(sent.start, sent.end)] * len(sent)
         return ranges
 
     def sentence_root(self, i: int) -> int:
         """Index of ``doc[i].sent.root``."""
-        sent = self.sentence(i)
-        root = self._roots.get(sent)
-        if root is None:
-            root = self._roots[sent] = self.doc[sent[0]:sent[1]].root.i
-        return root
+        start, end = self.sentence(i)
+        return self.doc[start:end].root.i
 
     def readings(self) -> list[str | None]:
         """Each token's reading, folded; None where its text stands in (punctuation,
@@ -201,23 +192,6 @@ class Tokens:
                     usable = values and values[0] != "キゴウ"
                     found[i] = _READINGS[self._morph[i]] = fold(values[0]) if usable else None
         return [None if pos in NO_READING else reading for reading, pos in zip(found, self.pos, strict=True)]
-
-
-Fn = TypeVar("Fn", bound=Callable[..., Any])
-
-
-def per_message(fn: Fn) -> Fn:
-    """Keep what ``fn(tokens, *args)`` returns on the message's Tokens: facts of the parse
-    (the predicate of a token) that several rules ask for, each for every term."""
-
-    @wraps(fn)
-    def kept(tokens: Tokens, *args: Any) -> Any:
-        key = (fn, *args)
-        if key not in tokens.derived:
-            tokens.derived[key] = fn(tokens, *args)
-        return tokens.derived[key]
-
-    return kept  # type: ignore[return-value]
 
 
 POLITE = "ます"
@@ -372,14 +346,14 @@ class TermIndex(Generic[P]):
         return all(pos[ids[k]] not in self.FUNCTION_POS for k in range(i + 1, j))
 
     def _aligned(self, kind: str, rendering: Rendering) -> Iterable[Match[P]]:
-        """The longest key over whole tokens at each token. A token where no key starts
-        (by its first two characters) is passed over; elsewhere only the lengths of keys
-        with its first character are sliced and looked up."""
+        """The longest key over whole tokens at each token: only the spans as long as some
+        key with the token's first character are sliced and looked up."""
         keys, text, starts, ends = self.keys[kind], rendering.text, rendering.starts, rendering.ends
-        heads, lengths, n = self.scanners[kind].heads, self.scanners[kind].lengths, len(starts)
-        for i in [i for i, s in enumerate(starts) if text[s:s + 2] in heads or text[s:s + 1] in heads]:
-            start = starts[i]
-            fitting = lengths[text[start]]
+        lengths, n = self.scanners[kind].lengths, len(starts)
+        for i, start in enumerate(starts):
+            fitting = lengths.get(text[start:start + 1])
+            if fitting is None:
+                continue
             for j in range(min(n, i + self.MAX_TOKENS), i, -1):
                 if ends[j - 1] - start in fitting:
                     key = text[start:ends[j - 1]]
@@ -394,10 +368,6 @@ class KeyScanner:
 
     The keys are one regex, a trie, so the regex engine walks the text in C instead of
     Python trying each length of key at each position.
-
-    A key that ends the text is reported as long as the longest key of its first
-    character, as the slicing lookup that this replaced did (``text[k:k + n]`` past the
-    end of the text is the key itself): kept, so that the results stay what they were.
     """
 
     def __init__(self, keys: Iterable[str]) -> None:
@@ -406,8 +376,7 @@ class KeyScanner:
         for key in self.keys:
             lengths.setdefault(key[0], set()).add(len(key))
         self.lengths = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
-        self.heads = frozenset(k[:2] for k in self.keys)
-        """The first two characters of each key (all of a one-character key)."""
+        """The lengths of the keys, longest first, per first character."""
 
     @cached_property
     def _trie(self) -> re.Pattern[str]:
@@ -416,44 +385,25 @@ class KeyScanner:
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
         """``(start, end, key)`` left to right; at each start the longest key wins."""
-        return self._spans(text, self._trie.finditer(text) if self.keys else ())
+        return ((m.start(), m.end(), m.group()) for m in self._trie.finditer(text))
 
     def widest(self, text: str) -> Iterator[tuple[int, int, str]]:
         """``(start, end, key)`` of the longest key at every position where one starts
         (overlapping allowed): a shorter key there lies inside it."""
-        return self._spans(text, self._every_start(text) if self.keys else ())
-
-    def starts(self, text: str) -> Iterator[int]:
-        """Every position where a key starts."""
-        return (m.start() for m in self._every_start(text)) if self.keys else iter(())
-
-    def widest_at(self, text: str, start: int) -> int | None:
-        """The end of the widest key at ``start`` (a key ending the text: as the class
-        says), None without one. Slices, no regex: for keys looked up only where another
-        scanner found something."""
-        for length in self.lengths.get(text[start], ()):
-            if text[start:start + length] in self.keys:
-                return start + length
-        return None
-
-    def _every_start(self, text: str) -> Iterator[re.Match[str]]:
         search, pos = self._trie.search, 0
         while m := search(text, pos):
-            yield m
+            yield m.start(), m.end(), m.group()
             pos = m.start() + 1
 
-    def _spans(self, text: str, found: Iterable[re.Match[str]]) -> Iterator[tuple[int, int, str]]:
-        """``(start, end, key)`` of the regex's matches, the end of a key that ends the
-        text as the class says."""
-        size = len(text)
-        for m in found:
-            start, end, key = m.start(), m.end(), m.group()
-            yield start, start + self.lengths[key[0]][0] if end == size else end, key
+
+NEVER = "(?!)"
+"""A regex that matches nowhere."""
 
 
 def _trie_pattern(keys: Iterable[str]) -> str:
     """A regex matching the longest of ``keys`` at a position: the keys as a trie, where a
-    key that goes on is tried before the one that ends (greedy ``?``)."""
+    key that goes on is tried before the one that ends (greedy ``?``). Without keys, one
+    that never matches."""
     root: dict[str, dict] = {}
     for key in keys:
         node = root
@@ -470,7 +420,7 @@ def _trie_pattern(keys: Iterable[str]) -> str:
             return body
         return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
 
-    return pattern(root)
+    return pattern(root) or NEVER
 
 
 @dataclass(frozen=True)
@@ -491,10 +441,10 @@ def _longest_first(matches: Sequence[Match[P]], share_spans: bool = False) -> li
     terms for the same words (おかねをくれません as dv, お金をくれない as poverty) both count.
     """
     kept: list[Match[P]] = []
-    taken = 0  # the positions kept matches cover, as bits
+    taken: set[int] = set()
     spans: set[tuple[int, int]] = set()
     for m in sorted(matches, key=lambda m: (-(m.end - m.start), -len(m.key), m.start)):
-        span = ((1 << max(m.end - m.start, 0)) - 1) << m.start
+        span = set(range(m.start, m.end))
         if span & taken and not (share_spans and (m.start, m.end) in spans):
             continue
         taken |= span

@@ -12,12 +12,11 @@ from functools import lru_cache
 
 from knowledge.lexicons import WriterLexicon
 from nlu.household import Member
-from nlu.normalize import fold
+from nlu.normalize import NEVER, fold
 
 OUTSIDE_WRITERS = frozenset({"neighbour", "professional"})
 """Writers outside the household they write about: the people they name are ``other``."""
 FIRST_PERSON = ("私", "わたし", "自分", "俺", "おれ", "僕", "ぼく", "あたし", "うち", "ワシ", "わし")
-_FIRST_PERSON_FOLDED = tuple(fold(w) for w in FIRST_PERSON)
 MAX_COUNT = 3
 KIN_APART = frozenset({"mother", "father", "parent", "grandmother", "grandfather", "older_brother",
                        "younger_brother", "older_sister", "younger_sister", "sibling", "other_relative"})
@@ -26,9 +25,9 @@ full of rubbish) makes the writer ``family``; a spouse's or a small child's is o
 
 
 @lru_cache(maxsize=4)
-def _folded_cues(lexicon: WriterLexicon) -> tuple[tuple[str, re.Pattern[str] | None], ...]:
+def _folded_cues(lexicon: WriterLexicon) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Per writer kind, its cues folded, as one regex (is any of them in the text)."""
-    return tuple((kind, re.compile("|".join(re.escape(fold(c)) for c in cues)) if cues else None)
+    return tuple((kind, re.compile("|".join(re.escape(fold(c)) for c in cues) or NEVER))
                  for kind, cues in lexicon.cues.items())
 
 
@@ -39,12 +38,10 @@ def _folded_voice(lexicon: WriterLexicon) -> tuple[tuple[str, ...], tuple[str, .
                  for words in (lexicon.own_state, lexicon.hearsay, lexicon.self_intro))
 
 
-@lru_cache(maxsize=8)
-def _cues(text: str, lexicon: WriterLexicon) -> tuple[str, ...]:
-    """Every writer kind with a cue in the text, in the lexicon's priority order (cached:
-    the guess and the model's features both ask)."""
+def _cues(text: str, lexicon: WriterLexicon) -> list[str]:
+    """Every writer kind with a cue in the text, in the lexicon's priority order."""
     folded = fold(text)
-    return tuple(kind for kind, cues in _folded_cues(lexicon) if cues is not None and cues.search(folded))
+    return [kind for kind, cues in _folded_cues(lexicon) if cues.search(folded)]
 
 
 def _cue(text: str, lexicon: WriterLexicon) -> str | None:
@@ -92,7 +89,7 @@ OWN_PLIGHT_WORDS = 2
 def _speaks_of_own_plight(text: str, members: Sequence[Member], lexicon: WriterLexicon) -> bool:
     """A self-introduction (「高校生です。」) or a carer's own exhaustion: the guidelines
     make such a message ``self`` even when it names family members."""
-    voice = _voice_features(text, bool(members), lexicon)
+    voice = _voice_features(text, fold(text), members, lexicon)
     return bool(voice["self_intro"]) or voice["own_state"] * MAX_COUNT >= OWN_PLIGHT_WORDS
 
 
@@ -110,9 +107,9 @@ def writer_features(text: str, members: Sequence[Member], categories: Sequence[s
     feats["family_worry"] = float(any(set(m.categories) & lexicon.family_categories for m in family))
     feats["others_worry"] = float(any(m.categories for m in others))
     feats["own_worry"] = float(bool(own_categories))
-    feats["first_person"] = float(any(map(folded.__contains__, _FIRST_PERSON_FOLDED)))
+    feats["first_person"] = float(any(fold(w) in folded for w in FIRST_PERSON))
     feats["no_people"] = float(not members)
-    feats.update(_voice_features(text, bool(members), lexicon))
+    feats.update(_voice_features(text, folded, members, lexicon))
     return feats
 
 
@@ -126,22 +123,16 @@ SHORT_QUESTION = 45
 """A question this short about nobody in particular is a lookup (「空き家の相談先」), often `unknown`."""
 
 
-def _voice_features(text: str, has_members: bool, lexicon: WriterLexicon) -> dict[str, float]:
+def _voice_features(text: str, folded: str, members: Sequence[Member],
+                    lexicon: WriterLexicon) -> dict[str, float]:
     """How the writer speaks: of their own state, reporting someone else's (hearsay), a
     self-introduction first (「高校生です。」), or a bare lookup question."""
-    return dict(_voice(text, has_members, lexicon))
-
-
-@lru_cache(maxsize=8)
-def _voice(text: str, has_members: bool, lexicon: WriterLexicon) -> tuple[tuple[str, float], ...]:
-    """``_voice_features``, cached: the guess and the model's features both ask."""
-    folded = fold(text)
     own_state, hearsay, self_intro = _folded_voice(lexicon)
-    own = sum(map(folded.__contains__, own_state))
-    heard = sum(map(folded.__contains__, hearsay))
+    own = sum(1 for w in own_state if w in folded)
+    heard = sum(1 for w in hearsay if w in folded)
     intros = [m.group(0) for m in _INTRO_SENTENCE.finditer(folded.strip() + " ")]
     intro = any(w in sentence for sentence in intros for w in self_intro)
     plain = text.strip()
-    lookup = not has_members and len(plain) < SHORT_QUESTION and bool(_QUESTION_END.search(plain))
-    return (("own_state", min(own, MAX_COUNT) / MAX_COUNT), ("hearsay", min(heard, 2) / 2),
-            ("self_intro", float(intro)), ("lookup_question", float(lookup)))
+    lookup = not members and len(plain) < SHORT_QUESTION and bool(_QUESTION_END.search(plain))
+    return {"own_state": min(own, MAX_COUNT) / MAX_COUNT, "hearsay": min(heard, 2) / 2,
+            "self_intro": float(intro), "lookup_question": float(lookup)}
