@@ -14,22 +14,21 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
-from knowledge.lexicons import KinshipLexicon, KinWord
+from knowledge.lexicons import AgeRules, KinshipLexicon, KinWord
 from nlu.ages import AgeSpan, find_ages, to_int
 from nlu.categories import CategoryHit, predicate_of, sentence_of
-from nlu.normalize import TermIndex, TextView, fold
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+from nlu.normalize import TermIndex, TextView, Tokens, fold
 
 SPEAKER = "speaker"
 OWNER_DEPS = ("nsubj", "dislocated", "nsubj:pass", "obl", "nmod", "iobj", "obj")
 MAX_NOTE_CHARS = 24
+NOTE_TAIL_DEPS = frozenset({"aux", "fixed", "mark"})
 _COUNT_AFTER = re.compile(r"^(?:が|は|も|を)?(\d|[一二三四五六]|ふた|ひと)(?:人|り|にん)")
 _COUNT_BEFORE = re.compile(r"(\d|[一二三四五六]|ふた|ひと)(?:人|り)の$")
-_CLAUSE_BREAK = re.compile(r"[。!?！？\n]")
+_CLAUSE_BREAKS = "。!?！？\n"
+_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_BREAKS)}]")
+_PHRASE_BREAK = re.compile(r"[、。,!?！？]")
 _AGE_BEFORE_PERSON = re.compile(
     r"(?:の|になる|になった|位の|くらいの|ぐらいの)[^、。!?]{0,8}|[^、。!?がはをにでと]{1,8}の")
 _PREDICATE_AGE = re.compile(
@@ -121,12 +120,20 @@ def _not_a_new_person(view: TextView, mentions: list[Mention], mention: Mention)
         return not any(m.relations == mention.relations for m in earlier)  # その母 merges
     if _absent(view, mentions, mention):
         return True
-    in_sentence = [m for m in earlier if not _CLAUSE_BREAK.search(_gap(view, m, mention))]
+    clause_start = _clause_start(view.surface.text, view.surface.starts[mention.i])
+    in_sentence = [m for m in earlier if view.surface.ends[m.j - 1] >= clause_start]  # no break in the gap
     if mention.relations == ("other",) and _SELF_ROLE_AFTER.match(after) and not in_sentence:
         return True  # 「小学校の担任です。」: the writer's own role
     if in_sentence and (_COPULA_AFTER.match(after) or _SELF_ROLE_AFTER.match(after)):
         return _gap(view, in_sentence[-1], mention).startswith(("は", "も"))
     return False
+
+
+def _clause_start(text: str, end: int) -> int:
+    """Where the clause running up to ``end`` starts: just after the last clause break
+    before it (found once per mention, not searched for in the gap to each earlier one,
+    which is quadratic in a long message)."""
+    return max(text.rfind(char, 0, end) for char in _CLAUSE_BREAKS) + 1
 
 
 def _absent(view: TextView, mentions: list[Mention], mention: Mention) -> bool:
@@ -138,16 +145,20 @@ def _absent(view: TextView, mentions: list[Mention], mention: Mention) -> bool:
     return bool(later) and _gap(view, mention, later[0]) == "も" and _absent(view, mentions, later[0])
 
 
-def _is_stage(view: TextView, mention: Mention, stages: dict[str, tuple[int, int]]) -> bool:
-    """Whether the word ends a life-stage word (園児 of 幼稚園児)."""
-    head = view.surface.text[:view.surface.ends[mention.j - 1]]
-    return any(head.endswith(fold(word)) for word in stages)
+@lru_cache(maxsize=2)
+def _folded_stages(rules: AgeRules) -> tuple[str, ...]:
+    return tuple(fold(word) for word in rules.life_stages)
+
+
+def _is_stage(view: TextView, mention: Mention, stages: tuple[str, ...]) -> bool:
+    """Whether the word ends a life-stage word (園児 of 幼稚園児); ``stages`` folded."""
+    return view.surface.text.endswith(stages, 0, view.surface.ends[mention.j - 1])
 
 
 def _drop_stage_modifiers(view: TextView, mentions: list[Mention], lexicon: KinshipLexicon) -> list[Mention]:
     """A life-stage word that only says the age of a person named next to it (幼稚園児くらいの
     男の子, 双子の娘(乳児)) is not a person of its own; the age finder still reads it."""
-    stages = lexicon.ages.life_stages
+    stages = _folded_stages(lexicon.ages)
     out: list[Mention] = []
     for pos, mention in enumerate(mentions):
         nxt = mentions[pos + 1] if pos + 1 < len(mentions) else None
@@ -184,7 +195,7 @@ def _katakana_mismatch(view: TextView, i: int, j: int, term: str, lexicon: Kinsh
     if term not in lexicon.katakana_only:
         return False
     start, end = view.doc_span(i, j)
-    return view.doc[start:end].text.replace(" ", "") != term
+    return _words(view.tokens, start, end) != term
 
 
 def _spouses_of_relatives(view: TextView, mentions: list[Mention], lexicon: KinshipLexicon) -> None:
@@ -211,7 +222,7 @@ def _span(view: TextView, i: int, j: int) -> slice:
 def _before(view: TextView, mention: Mention, chars: int = 12) -> str:
     start = view.surface.starts[mention.i]
     text = view.surface.text[max(0, start - chars):start]
-    return re.split(r"[、。,!?！？]", text)[-1]
+    return _PHRASE_BREAK.split(text)[-1]
 
 
 def _after(view: TextView, mention: Mention, chars: int = 8) -> str:
@@ -388,51 +399,50 @@ def _age_fits(member: Member, age: tuple[int, int] | None) -> bool:
 def assign_categories(view: TextView, mentions: list[Mention], named: dict[int, list[Member]],
                       hits: list[CategoryHit]) -> None:
     """Give each counting category hit to the person it is about (see module docstring)."""
-    doc = view.doc
+    tokens = view.tokens
     token_owner = {view.token_ids[k]: pos for pos, m in enumerate(mentions) for k in range(m.i, m.j)}
     for hit in hits:
         if not hit.counts:
             continue
-        pos = _owner_by_parse(doc, hit, token_owner)
+        pos = _owner_by_parse(tokens, hit, token_owner)
         if pos is None:
             pos = _owner_by_clause(view, mentions, hit)
         for member in named.get(pos, []) if pos is not None else []:
             if hit.code not in member.categories:
                 member.categories.append(hit.code)
-            _add_note(member, _note(doc, hit))
+            _add_note(member, _note(tokens, hit))
 
 
-def _owner_by_parse(doc: Doc, hit: CategoryHit, token_owner: dict[int, int]) -> int | None:
+def _owner_by_parse(tokens: Tokens, hit: CategoryHit, token_owner: dict[int, int]) -> int | None:
     """The mention that is the subject (or possessor) of the term or of its predicate."""
-    last = doc[hit.end - 1]
-    if last.dep_ in ("nmod", "acl", "amod") and last.head.i in token_owner:
-        return token_owner[last.head.i]  # 認知症の母, ひきこもりの兄
-    pred = predicate_of(last)
-    for anchor in (doc[hit.start], last, pred):
+    last = hit.end - 1
+    if tokens.dep[last] in ("nmod", "acl", "amod") and tokens.head[last] in token_owner:
+        return token_owner[tokens.head[last]]  # 認知症の母, ひきこもりの兄
+    pred = predicate_of(tokens, last)
+    for anchor in (hit.start, last, pred):
         for dep in OWNER_DEPS:
-            for child in anchor.children:
-                if child.dep_ == dep and child.i not in range(hit.start, hit.end):
-                    owner = _mention_at(child, token_owner)
+            for child in tokens.children(anchor):
+                if tokens.dep[child] == dep and child not in range(hit.start, hit.end):
+                    owner = _mention_at(tokens, child, token_owner)
                     if owner is not None:
                         return owner
     return None
 
 
-def _mention_at(token: Token, token_owner: dict[int, int]) -> int | None:
+def _mention_at(tokens: Tokens, i: int, token_owner: dict[int, int]) -> int | None:
     """The mention a nominal stands for, looking through の-modifiers (80代の母)."""
-    if token.i in token_owner:
-        return token_owner[token.i]
-    for child in token.children:
-        if child.dep_ in ("compound", "nmod", "appos") and child.i in token_owner:
-            return token_owner[child.i]
+    if i in token_owner:
+        return token_owner[i]
+    for child in tokens.children(i):
+        if tokens.dep[child] in ("compound", "nmod", "appos") and child in token_owner:
+            return token_owner[child]
     return None
 
 
 def _owner_by_clause(view: TextView, mentions: list[Mention], hit: CategoryHit) -> int | None:
     """Fallback: the last person mentioned before the term in its sentence, else the last
     person spoken of in an earlier sentence (Japanese drops the subject it already named)."""
-    doc = view.doc
-    sent_start = sentence_of(doc, hit.start)[0]
+    sent_start = sentence_of(view.tokens, hit.start)[0]
     starts = [(pos, view.token_ids[m.i]) for pos, m in enumerate(mentions)]
     earlier = [(pos, tok) for pos, tok in starts if tok < hit.start]
     in_sentence = [pos for pos, tok in earlier if tok >= sent_start]
@@ -441,16 +451,20 @@ def _owner_by_clause(view: TextView, mentions: list[Mention], hit: CategoryHit) 
     return earlier[-1][0] if earlier else None
 
 
-def _note(doc: Doc, hit: CategoryHit) -> str:
+def _note(tokens: Tokens, hit: CategoryHit) -> str:
     """The resident's own words for the worry: from the term to the end of its predicate."""
-    pred = predicate_of(doc[hit.end - 1])
+    pred = predicate_of(tokens, hit.end - 1)
     end = hit.end
-    if pred.i >= hit.end and pred.i - hit.end <= 4:
-        end = pred.i + 1
-        while end < len(doc) and doc[end].dep_ in ("aux", "fixed", "mark") and doc[end].pos_ != "SCONJ":
+    if pred >= hit.end and pred - hit.end <= 4:
+        end = pred + 1
+        while end < len(tokens) and tokens.dep[end] in NOTE_TAIL_DEPS and tokens.pos[end] != "SCONJ":
             end += 1
-    text = doc[hit.start:end].text.replace(" ", "")
-    return text[:MAX_NOTE_CHARS]
+    return _words(tokens, hit.start, end)[:MAX_NOTE_CHARS]
+
+
+def _words(tokens: Tokens, start: int, end: int) -> str:
+    """``doc[start:end].text`` without spaces (the spaces between tokens go too)."""
+    return "".join(tokens.text[start:end]).replace(" ", "")
 
 
 def _add_note(member: Member, note: str) -> None:

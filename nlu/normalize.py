@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import accumulate, repeat
+from operator import add
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.strings import StringStore
+    from spacy.tokens import Doc
 
 MAX_CHARS = 4000
 """Longest message analysed; longer ones are cut (the CLI rejects them outright)."""
@@ -51,8 +54,10 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().translate(_KATA_TO_HIRA)
 
 
+@lru_cache(maxsize=256)
 def compact(text: str) -> str:
-    """``fold`` without spaces and punctuation: 「し に たい…」 → 「しにたい」."""
+    """``fold`` without spaces and punctuation: 「し に たい…」 → 「しにたい」 (cached: the
+    crisis check and each classifier compact the same message again)."""
     return _NOT_WORD.sub("", fold(text))
 
 
@@ -69,13 +74,9 @@ class Rendering:
 
     @classmethod
     def from_pieces(cls, pieces: Iterable[str]) -> Rendering:
-        starts, ends, pos = [], [], 0
         parts = list(pieces)
-        for piece in parts:
-            starts.append(pos)
-            pos += len(piece)
-            ends.append(pos)
-        return cls("".join(parts), tuple(starts), tuple(ends))
+        ends = tuple(accumulate(map(len, parts)))
+        return cls("".join(parts), (0, *ends[:-1]) if ends else (), ends)
 
     def tokens_of(self, start: int, end: int) -> tuple[int, int]:
         """Token range ``[i, j)`` overlapping the character span ``[start, end)``."""
@@ -84,15 +85,113 @@ class Rendering:
         return i, max(j, i + 1)
 
 
-def _reading(token: Token) -> str:
-    reading = token.morph.get("Reading")
-    if not reading or token.pos_ in ("PUNCT", "SYM", "NUM") or reading[0] == "キゴウ":
-        return token.text
-    return reading[0]
+@lru_cache(maxsize=1)
+def _token_attrs() -> tuple[int, ...]:
+    from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, MORPH, NORM, ORTH, POS
+
+    return ORTH, NORM, LEMMA, POS, DEP, HEAD, MORPH, IS_SPACE
 
 
-def _is_space(token: Token) -> bool:
-    return token.is_space or not token.text.strip()
+_NAMES: dict[int, str] = {}
+"""String-store key → string, keys signed as ``Doc.to_array`` gives them (a StringStore
+lookup decodes the string anew each time). A key is the string's hash, or one of spaCy's
+fixed symbol ids: the same in every vocab, so one table serves them all."""
+_READINGS: dict[int, str | None] = {}
+"""Morph key → its first Reading, folded; None without one (or キゴウ): MorphAnalysis.get
+parses the features on every call. The key is a hash of the features, Reading included."""
+_CACHE_LIMIT = 100_000
+"""Entries kept before a table starts afresh (a few thousand cover a day's messages)."""
+_UNSIGNED = (1 << 64) - 1
+_UNSEEN = "\0unseen"  # a reading no token has: the morph is not in _READINGS yet
+NO_READING = frozenset({"PUNCT", "SYM", "NUM"})
+"""Parts of speech rendered by their text, not their reading."""
+
+
+def _names(strings: StringStore, hashes: list[int]) -> list[str]:
+    """The strings of some string-store hashes (signed, as read from ``Doc.to_array``)."""
+    names = list(map(_NAMES.get, hashes))
+    if None in names:
+        if len(_NAMES) > _CACHE_LIMIT:
+            _NAMES.clear()
+        for k, key in enumerate(hashes):
+            if names[k] is None:
+                names[k] = _NAMES[key] = strings[key & _UNSIGNED]
+    return names  # type: ignore[return-value]
+
+
+class Tokens:
+    """The attributes of a Doc's tokens that the rules read, read once per message.
+
+    spaCy builds a new Token on every ``doc[i]`` and looks each string attribute up in the
+    string store; the rules read the same few attributes thousands of times per message.
+    One ``Doc.to_array`` call gives them all, and one pass over ``doc.sents`` the sentences.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        columns = doc.to_array(_token_attrs()).view("int64").T.tolist()
+        orth, norm, lemma, pos, dep, head, self._morph, self.is_space = columns  # is_space: 0 or 1
+        n = len(orth)
+        names = _names(doc.vocab.strings, orth + norm + lemma + pos + dep)
+        self.text, self.norm, self.lemma, self.pos, self.dep = (names[k * n:(k + 1) * n] for k in range(5))
+        self.head = list(map(add, range(n), head))  # to_array gives each head relative to its token
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @cached_property
+    def parsed(self) -> bool:
+        return self.doc.has_annotation("DEP")
+
+    @cached_property
+    def has_sentences(self) -> bool:
+        return self.doc.has_annotation("SENT_START")
+
+    def children(self, i: int) -> list[int]:
+        """Indices of ``doc[i].children``, in order (a shared list: do not change it)."""
+        return self._children[i]
+
+    @cached_property
+    def _children(self) -> list[list[int]]:
+        """Each token's children: the tokens whose head it is. spaCy finds them by scanning
+        between the token's left and right edges, which always enclose its children."""
+        children: list[list[int]] = [[] for _ in self.head]
+        for i, head in enumerate(self.head):
+            if head != i:
+                children[head].append(i)
+        return children
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        """Token range of ``doc[i].sent`` (the Doc must have sentence boundaries)."""
+        return self._sentences[i]
+
+    @cached_property
+    def _sentences(self) -> list[tuple[int, int]]:
+        """Each token's sentence range, from one pass over ``doc.sents`` (``doc[i].sent``
+        scans for the sentence's boundaries on every call)."""
+        ranges: list[tuple[int, int]] = []
+        for sent in self.doc.sents:
+            ranges += [(sent.start, sent.end)] * len(sent)
+        return ranges
+
+    def sentence_root(self, i: int) -> int:
+        """Index of ``doc[i].sent.root``."""
+        start, end = self.sentence(i)
+        return self.doc[start:end].root.i
+
+    def readings(self) -> list[str | None]:
+        """Each token's reading, folded; None where its text stands in (punctuation,
+        symbols, numbers, no reading)."""
+        found = list(map(_READINGS.get, self._morph, repeat(_UNSEEN)))
+        if _UNSEEN in found:
+            if len(_READINGS) > _CACHE_LIMIT:
+                _READINGS.clear()
+            for i, reading in enumerate(found):
+                if reading is _UNSEEN:
+                    values = self.doc[i].morph.get("Reading")
+                    usable = values and values[0] != "キゴウ"
+                    found[i] = _READINGS[self._morph[i]] = fold(values[0]) if usable else None
+        return [None if pos in NO_READING else reading for reading, pos in zip(found, self.pos, strict=True)]
 
 
 POLITE = "ます"
@@ -127,23 +226,30 @@ def plain_norms(norms: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class TextView:
-    """The three folded renderings of one parsed message (spaces dropped)."""
+    """The three folded renderings of one parsed message (spaces dropped), and its tokens'
+    attributes read once."""
 
     doc: Doc
     token_ids: tuple[int, ...]  # doc index of each rendering position (spaces skipped)
     surface: Rendering
     norm: Rendering
     reading: Rendering
+    tokens: Tokens
 
     @classmethod
     def of(cls, doc: Doc) -> TextView:
-        tokens = [t for t in doc if not _is_space(t)]
+        tokens = Tokens(doc)
+        text, readings = tokens.text, tokens.readings()
+        kept = [i for i, space in enumerate(tokens.is_space) if not space and text[i].strip()]
+        surface = [fold(text[i]) for i in kept]
+        reading = [s if (r := readings[i]) is None else r for i, s in zip(kept, surface, strict=True)]
         return cls(
             doc=doc,
-            token_ids=tuple(t.i for t in tokens),
-            surface=Rendering.from_pieces(fold(t.text) for t in tokens),
-            norm=Rendering.from_pieces(fold(n) for n in plain_norms([t.norm_ for t in tokens])),
-            reading=Rendering.from_pieces(fold(_reading(t)) for t in tokens),
+            token_ids=tuple(kept),
+            surface=Rendering.from_pieces(surface),
+            norm=Rendering.from_pieces([fold(n) for n in plain_norms([tokens.norm[i] for i in kept])]),
+            reading=Rendering.from_pieces(reading),
+            tokens=tokens,
         )
 
     def renderings(self) -> dict[str, Rendering]:
@@ -196,11 +302,12 @@ class TermIndex(Generic[P]):
         self.aligned = aligned
         self.share_spans = share_spans
         self.kinds = kinds
-        self.keys: dict[str, dict[str, list[P]]] = {"surface": {}, "norm": {}, "reading": {}}
+        found: dict[str, dict[str, list[P]]] = {"surface": {}, "norm": {}, "reading": {}}
         for term, payload in entries:
             for kind, key in term_forms(term).items():
                 if key and not (kind == "reading" and len(key) < min_reading):
-                    self.keys[kind].setdefault(key, []).append(payload)
+                    found[kind].setdefault(key, []).append(payload)
+        self.keys = {kind: {key: tuple(ps) for key, ps in keys.items()} for kind, keys in found.items()}
         self.scanners = {kind: KeyScanner(keys) for kind, keys in self.keys.items()}
 
     def find(self, view: TextView) -> list[Match[P]]:
@@ -220,7 +327,7 @@ class TermIndex(Generic[P]):
             i, j = rendering.tokens_of(start, end)
             if kind == "reading" and not self._reading_fits(view, rendering, start, end, i, j):
                 continue
-            yield Match(i, j, key, tuple(self.keys[kind][key]), kind)
+            yield Match(i, j, key, self.keys[kind][key], kind)
 
     SHORT_READING = 4
     FUNCTION_POS = frozenset({"ADP", "AUX", "SCONJ", "CCONJ", "PART"})
@@ -235,24 +342,32 @@ class TermIndex(Generic[P]):
             return True
         if rendering.ends[j - 1] != end:
             return False
-        return all(view.doc[view.token_ids[k]].pos_ not in self.FUNCTION_POS for k in range(i + 1, j))
+        pos, ids = view.tokens.pos, view.token_ids
+        return all(pos[ids[k]] not in self.FUNCTION_POS for k in range(i + 1, j))
 
     def _aligned(self, kind: str, rendering: Rendering) -> Iterable[Match[P]]:
-        keys, text, n = self.keys[kind], rendering.text, len(rendering.starts)
-        for i in range(n):
+        """The longest key over whole tokens at each token: only the spans as long as some
+        key with the token's first character are sliced and looked up."""
+        keys, text, starts, ends = self.keys[kind], rendering.text, rendering.starts, rendering.ends
+        lengths, n = self.scanners[kind].lengths, len(starts)
+        for i, start in enumerate(starts):
+            fitting = lengths.get(text[start:start + 1])
+            if fitting is None:
+                continue
             for j in range(min(n, i + self.MAX_TOKENS), i, -1):
-                key = text[rendering.starts[i]:rendering.ends[j - 1]]
-                if key in keys:
-                    yield Match(i, j, key, tuple(keys[key]), kind)
-                    break
+                if ends[j - 1] - start in fitting:
+                    key = text[start:ends[j - 1]]
+                    if key in keys:
+                        yield Match(i, j, key, keys[key], kind)
+                        break
 
 
 class KeyScanner:
-    """Leftmost-longest, non-overlapping occurrences of many keys in a string.
+    """Occurrences of many keys in a string: leftmost-longest and non-overlapping
+    (``finditer``), or the widest at every position where one starts (``widest``).
 
-    Replaces a regex alternation of hundreds of terms (which tries every alternative at
-    every position): keys are grouped by first character, with the lengths that occur,
-    so each position costs a dict lookup and a handful of slices.
+    The keys are one regex, a trie, so the regex engine walks the text in C instead of
+    Python trying each length of key at each position.
     """
 
     def __init__(self, keys: Iterable[str]) -> None:
@@ -261,27 +376,51 @@ class KeyScanner:
         for key in self.keys:
             lengths.setdefault(key[0], set()).add(len(key))
         self.lengths = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
+        """The lengths of the keys, longest first, per first character."""
 
-    def finditer(self, text: str) -> Iterable[tuple[int, int, str]]:
+    @cached_property
+    def _trie(self) -> re.Pattern[str]:
+        """The longest key at a position."""
+        return re.compile(_trie_pattern(self.keys))
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, str]]:
         """``(start, end, key)`` left to right; at each start the longest key wins."""
-        k, n = 0, len(text)
-        while k < n:
-            for length in self.lengths.get(text[k], ()):
-                piece = text[k:k + length]
-                if piece in self.keys:
-                    yield k, k + length, piece
-                    k += length
-                    break
-            else:
-                k += 1
+        return ((m.start(), m.end(), m.group()) for m in self._trie.finditer(text))
 
-    def search_all(self, text: str) -> Iterable[tuple[int, int, str]]:
-        """Every occurrence (overlapping allowed), for callers that filter themselves."""
-        for k in range(len(text)):
-            for length in self.lengths.get(text[k], ()):
-                piece = text[k:k + length]
-                if piece in self.keys:
-                    yield k, k + length, piece
+    def widest(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """``(start, end, key)`` of the longest key at every position where one starts
+        (overlapping allowed): a shorter key there lies inside it."""
+        search, pos = self._trie.search, 0
+        while m := search(text, pos):
+            yield m.start(), m.end(), m.group()
+            pos = m.start() + 1
+
+
+NEVER = "(?!)"
+"""A regex that matches nowhere."""
+
+
+def _trie_pattern(keys: Iterable[str]) -> str:
+    """A regex matching the longest of ``keys`` at a position: the keys as a trie, where a
+    key that goes on is tried before the one that ends (greedy ``?``). Without keys, one
+    that never matches."""
+    root: dict[str, dict] = {}
+    for key in keys:
+        node = root
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        if "" not in node:
+            return body
+        return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
+
+    return pattern(root) or NEVER
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from knowledge.lexicons import WriterLexicon
 from nlu.household import Member
-from nlu.normalize import fold
+from nlu.normalize import NEVER, fold
 
 OUTSIDE_WRITERS = frozenset({"neighbour", "professional"})
 """Writers outside the household they write about: the people they name are ``other``."""
@@ -25,8 +25,10 @@ full of rubbish) makes the writer ``family``; a spouse's or a small child's is o
 
 
 @lru_cache(maxsize=4)
-def _folded_cues(lexicon: WriterLexicon) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple((kind, tuple(fold(c) for c in cues)) for kind, cues in lexicon.cues.items())
+def _folded_cues(lexicon: WriterLexicon) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per writer kind, its cues folded, as one regex (is any of them in the text)."""
+    return tuple((kind, re.compile("|".join(re.escape(fold(c)) for c in cues) or NEVER))
+                 for kind, cues in lexicon.cues.items())
 
 
 @lru_cache(maxsize=4)
@@ -39,7 +41,7 @@ def _folded_voice(lexicon: WriterLexicon) -> tuple[tuple[str, ...], tuple[str, .
 def _cues(text: str, lexicon: WriterLexicon) -> list[str]:
     """Every writer kind with a cue in the text, in the lexicon's priority order."""
     folded = fold(text)
-    return [kind for kind, cues in _folded_cues(lexicon) if any(c in folded for c in cues)]
+    return [kind for kind, cues in _folded_cues(lexicon) if cues.search(folded)]
 
 
 def _cue(text: str, lexicon: WriterLexicon) -> str | None:
@@ -47,9 +49,12 @@ def _cue(text: str, lexicon: WriterLexicon) -> str | None:
     return found[0] if found else None
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
 def _first_sentence(text: str) -> str:
     """Where writers introduce themselves (民生委員です。/ 近所のご夫婦のことです。)."""
-    return re.split(r"[。！？!?\n]", text.strip(), maxsplit=1)[0]
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
 
 
 def guess_writer(text: str, members: Sequence[Member], categories: Sequence[str],

@@ -45,9 +45,11 @@ def test_negation_and_idioms_never_silence(analyzer, text: str) -> None:
 @pytest.mark.parametrize("text", ["死ぬほど忙しい", "消えたいくらい恥ずかしかった", "殴り書きですみません",
                                   "清水の舞台から飛び降りるつもりで一人暮らしを始めます",
                                   "保育園から加配の先生はつけられへんて言われて",
-                                  "どこも空きがない。小学１年です"])
+                                  "どこも空きがない。小学１年です",
+                                  # an idiom that ends the message (once read as reaching past it)
+                                  "母は足が動かない。", "テスト終わった、まじ死んだ"])
 def test_idioms_and_false_friends_stay_calm(analyzer, text: str) -> None:
-    """The last two broke on readings: けられ (蹴られ) in つけられ, いしょ (遺書) across words."""
+    """Two broke on readings: けられ (蹴られ) in つけられ, いしょ (遺書) across words."""
     assert analyzer.analyze(text)["crisis"]["level"] == "none"
 
 
