@@ -129,6 +129,9 @@ def test_crisis_families(analyzer, text: str, kind: str) -> None:
     # forced acts, a bite that bleeds
     ("夫に、嫌だと言っても無理やりされます。", "violence"),
     ("弟に腕を噛まれて血が出ました。", "violence"),
+    # a fall: the idiom 腰が動かない (calm alone) must not silence it
+    ("祖母が転んで腰が動かない！", "medical"),
+    ("父が転倒して足が動かないと言っています。", "medical"),
     # a child left alone, a baby crying for hours
     ("ママがずっと帰ってこない。", "abuse"),
     ("隣の赤ちゃんの泣き声がもう3時間以上続いています。", "abuse"),
